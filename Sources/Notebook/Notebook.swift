@@ -1,0 +1,1 @@
+// The Notebook module; see README.md for what it holds.

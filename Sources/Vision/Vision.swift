@@ -1,0 +1,1 @@
+// The Vision module; see README.md for what it holds.

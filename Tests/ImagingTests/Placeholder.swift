@@ -1,0 +1,3 @@
+import Testing
+
+@Test("the ImagingTests target builds") func builds() { #expect(Bool(true)) }
