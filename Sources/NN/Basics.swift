@@ -1,0 +1,50 @@
+import Engine
+
+/// Layers applied in order; children are named "0", "1", … as in PyTorch (`nn.Sequential`).
+public final class Sequential: Layer {
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+    public convenience init(_ layers: any Layer...) { self.init(layers) }
+
+    public var sublayers: [(name: String, layer: any Layer)] {
+        layers.enumerated().map { (String($0.offset), $0.element) }
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        layers.reduce(input) { $1($0) }
+    }
+}
+
+/// A parameter-free layer wrapping a function, e.g. `Activation(relu6)` or `Activation(globalAveragePool)`.
+public final class Activation: Layer {
+    public let function: (Tensor) -> Tensor
+    public init(_ function: @escaping (Tensor) -> Tensor) { self.function = function }
+    public func callAsFunction(_ input: Tensor) -> Tensor { function(input) }
+}
+
+/// Zeroes each element with probability `rate` while training and scales the rest by 1/(1 − rate)
+/// (PyTorch: `nn.Dropout`). The identity in inference.
+public final class Dropout: Layer {
+    public let rate: Float
+    private var generator: SeededGenerator
+
+    public init(rate: Float, seed: UInt64 = 0) {
+        precondition((0..<1).contains(rate), "dropout rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+        self.generator = SeededGenerator(seed: seed)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard LearningPhase.current == .training, rate > 0 else { return input }
+        return dropout(input, rate: rate, generator: &generator)
+    }
+}
+
+/// Flattens `[N, …]` to `[N, rest]` (PyTorch: `nn.Flatten`).
+public final class Flatten: Layer {
+    public init() {}
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        input.reshaped(to: [input.shape[0], input.scalarCount / max(input.shape[0], 1)])
+    }
+}

@@ -1,0 +1,47 @@
+import Engine
+
+/// Batch normalisation over the channel (last) axis (PyTorch: `nn.BatchNorm2d` / `nn.BatchNorm1d`).
+///
+/// In the training phase a trainable layer normalises with the batch's statistics and updates its running
+/// averages; otherwise — inference, or a frozen layer during fine-tuning — it uses the running statistics:
+/// y = (x − running_mean) / √(running_var + ε) · weight + bias.
+public final class BatchNorm: Layer {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let runningMean: Parameter
+    public let runningVariance: Parameter
+    public let epsilon: Float
+    /// PyTorch's convention: running = (1 − momentum)·running + momentum·batch.
+    public let momentum: Float
+
+    public init(featureCount: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+        weight = Parameter(Tensor(ones: [featureCount]))
+        bias = Parameter(Tensor(zeros: [featureCount]))
+        runningMean = Parameter(Tensor(zeros: [featureCount]), kind: .buffer)
+        runningVariance = Parameter(Tensor(ones: [featureCount]), kind: .buffer)
+        self.epsilon = epsilon
+        self.momentum = momentum
+    }
+
+    public var ownParameters: [(name: String, parameter: Parameter)] {
+        [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVariance)]
+    }
+
+    /// True when this call normalises with batch statistics.
+    public var usesBatchStatistics: Bool { LearningPhase.current == .training && weight.isTrainable }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard usesBatchStatistics else {
+            return batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
+                             scale: weight.value, offset: bias.value, epsilon: epsilon)
+        }
+        let (output, batchMean, batchVariance) = batchNormTraining(input, scale: weight.value, offset: bias.value,
+                                                                   epsilon: epsilon)
+        // The running variance is unbiased, as in PyTorch.
+        let count = Float(input.scalarCount / input.shape[input.rank - 1])
+        let unbiased = batchVariance.detached() * (count / max(count - 1, 1))
+        runningMean.assign(runningMean.value * (1 - momentum) + batchMean.detached() * momentum)
+        runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
+        return output
+    }
+}

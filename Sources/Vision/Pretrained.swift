@@ -1,0 +1,39 @@
+import Checkpoint
+import Engine
+import Foundation
+import NN
+
+extension Layer {
+    /// Loads parameters by state_dict name from a PyTorch `.pth` (legacy or zip) or `.safetensors` file,
+    /// checking every shape.
+    ///
+    /// - Throws: `CheckpointError` for unreadable files, `StateLoadingError` listing missing, unexpected and
+    ///   mis-shaped keys.
+    public func loadWeights(from path: String) throws {
+        let file = try CheckpointFile.load(from: path)
+        var state: [String: Tensor] = [:]
+        for tensor in file.tensors {
+            state[tensor.name] = Tensor(shape: tensor.shape, scalars: tensor.scalars)
+        }
+        try load(state)
+    }
+
+    /// Writes every parameter and buffer to a safetensors file (reloadable with `loadWeights(from:)`).
+    public func saveWeights(to path: String, metadata: [String: String] = [:]) throws {
+        let tensors = namedParameters.map { name, parameter in
+            NamedTensor(name: name, shape: parameter.shape, dtype: .float32, scalars: parameter.value.scalars)
+        }
+        try CheckpointFile.writeSafetensors(tensors, to: path, metadata: metadata)
+    }
+}
+
+extension EfficientNetLite0 {
+    /// The real ImageNet-trained Lite0 from `Assets/weights/efficientnet-lite0.pth` (fetched by Scripts/setup).
+    ///
+    /// - Throws: `Assets.Failure.missing` with the command to run when the weights are not there.
+    public static func pretrained(assets: Assets = .standard) throws -> EfficientNetLite0 {
+        let model = EfficientNetLite0()
+        try model.loadWeights(from: try assets.efficientNetLite0Weights)
+        return model
+    }
+}

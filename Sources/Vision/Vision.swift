@@ -1,1 +1,0 @@
-// The Vision module; see README.md for what it holds.
