@@ -1,1 +1,0 @@
-// The Checkpoint module; see README.md for what it holds.
