@@ -41,8 +41,12 @@ struct Axis {
             let step = niceStep(for: (upper - lower) / targetTicks)
             let first = Int(ceil(lower / step - 1e-9)), last = Int(floor(upper / step + 1e-9))
             let ticks = first <= last ? (first...last).map { Double($0) * step } : []
+            // Ticks need only as many decimals as their spacing, whatever the format of the data values.
+            let tickFormat: NumberFormat = if case .percent = format {
+                .percent(decimals: Swift.max(0, Int(-floor(log10(step * 100) + 1e-9))))
+            } else { format }
             return Axis(lower: lower, upper: upper, scale: .linear, ticks: ticks,
-                        labels: ticks.map { format.string($0, step: step) })
+                        labels: ticks.map { tickFormat.string($0, step: step) })
         case .logarithmic:
             if let fixed, fixed.lowerBound > 0 {
                 lower = fixed.lowerBound; upper = fixed.upperBound
@@ -53,7 +57,8 @@ struct Axis {
                 lower /= pad; upper *= pad
             }
             let decades = Int(floor(log10(lower)))...Int(ceil(log10(upper)))
-            let multiples: [Double] = decades.count <= 3 ? [1, 2, 5] : [1]
+            // Up to about two and a half decades, 2x and 5x ticks help to read values between the powers of ten.
+            let multiples: [Double] = log10(upper / lower) <= 2.5 ? [1, 2, 5] : [1]
             var ticks: [Double] = []
             for e in decades {
                 for multiple in multiples {

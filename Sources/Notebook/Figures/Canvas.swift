@@ -77,13 +77,14 @@ final class Canvas {
             throw .drawingFailed(reason: "cannot allocate a \(width)x\(height) canvas")
         }
         self.image = image
-        self.width = width
-        self.height = height
+        // Snap the logical size to whole output pixels, so the drawing covers the picture exactly.
+        self.width = Double(outputWidth) / scale
+        self.height = Double(outputHeight) / scale
         self.scale = scale
         self.supersampling = supersampling
         self.k = scale * Double(supersampling)
         gdImageAlphaBlending(image, 1)
-        fill(Rect(x: 0, y: 0, width: width, height: height), background)
+        gdImageFilledRectangle(image, 0, 0, image.pointee.sx - 1, image.pointee.sy - 1, gdColor(background))
     }
 
     deinit { gdImageDestroy(image) }

@@ -9,7 +9,7 @@ enum HTMLStyle {
         html { -webkit-text-size-adjust: 100%; }
         body { margin: 0; color: var(--text); background: #fff;
           font: 17px/1.65 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", sans-serif; }
-        main { max-width: 820px; margin: 0 auto; padding: 28px 24px 80px; }
+        main { max-width: 860px; margin: 0 auto; padding: 28px 24px 80px; }
         a { color: var(--accent); text-decoration: none; }
         a:hover { text-decoration: underline; }
         nav.crumbs { font-size: 14px; color: var(--muted); margin-bottom: 28px; }
@@ -21,17 +21,18 @@ enum HTMLStyle {
         .meta span + span::before { content: "·"; margin: 0 .5em; color: var(--rule); }
         .toc { font-size: 15px; margin: 18px 0 8px; padding: 12px 18px; background: var(--code-bg); border-radius: 8px; }
         .toc ol { margin: 4px 0 0; padding-left: 0; list-style: none; columns: 2; column-gap: 32px; }
-        .toc li { margin: 2px 0; break-inside: avoid; }
-        .toc .num { color: var(--muted); display: inline-block; min-width: 2.4em; }
+        .toc li { margin: 2px 0; break-inside: avoid; padding-left: 2.2em; text-indent: -2.2em; }
+        .toc .num { color: var(--muted); display: inline-block; min-width: 2.2em; text-indent: 0; }
         h2 { font-size: 24px; line-height: 1.3; margin: 44px 0 12px; padding-top: 8px; }
         h2 .num { color: var(--muted); font-weight: 500; margin-right: .45em; }
         p { margin: 0 0 14px; }
         code { font: 0.88em/1.5 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
-          background: var(--code-bg); padding: .1em .35em; border-radius: 4px; }
+          background: var(--code-bg); padding: .1em .25em; border-radius: 4px; }
+        pre code { background: none; padding: 0; font: inherit; border-radius: 0; }
         .cell { margin: 18px 0 22px; }
         .cell-head { display: flex; justify-content: space-between; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono",
           monospace; color: var(--muted); margin-bottom: 4px; }
-        pre { margin: 0; overflow-x: auto; font: 14px/1.55 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo,
+        pre { margin: 0; overflow-x: auto; font: 13px/1.55 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo,
           Consolas, monospace; tab-size: 4; }
         pre.code { background: var(--code-bg); border: 1px solid var(--rule); border-radius: 8px; padding: 12px 16px; }
         pre.output { border-left: 3px solid var(--rule); padding: 8px 14px; margin-top: 8px; background: var(--out-bg);
@@ -67,6 +68,7 @@ enum HTMLStyle {
           letter-spacing: .06em; }
         .lessons .title { display: block; font-size: 20px; font-weight: 600; }
         .lessons .info { display: block; font-size: 14px; color: var(--muted); }
+        @media (min-width: 1120px) { .cell { margin-left: -64px; margin-right: -64px; } }
         @media (max-width: 600px) { .toc ol { columns: 1; } h1 { font-size: 28px; } }
         @media print { main { max-width: none; } pre.code, .toc { break-inside: avoid; } }
         """

@@ -150,6 +150,9 @@ public final class Notebook {
         let path = URL(fileURLWithPath: file)
         let location = "\(path.deletingLastPathComponent().lastPathComponent)/\(path.lastPathComponent):\(line)"
         echo { $0.cellSource(number: number, source: source, location: location) }
+        // The cell's place on the page is taken now, so figures it makes come after its code.
+        let index = blocks.count
+        blocks.append(.cell(CellRecord(number: number, source: source, location: location, output: "", seconds: 0)))
         let capture = isEchoing ? OutputCapture.begin() : nil
         let start = Date()
         var outcome: Swift.Result<Result, NotebookFailure>
@@ -160,8 +163,8 @@ public final class Notebook {
         }
         let output = capture?.end() ?? ""
         let seconds = Date().timeIntervalSince(start)
-        blocks.append(.cell(CellRecord(number: number, source: source, location: location, output: output,
-                                       seconds: seconds)))
+        blocks[index] = .cell(CellRecord(number: number, source: source, location: location, output: output,
+                                         seconds: seconds))
         echo { $0.cellFinished(seconds: seconds) }
         if case .failure(let failure) = outcome { record(failure) }
         if case .success = outcome, options.pausesAfterCells, isatty(STDIN_FILENO) == 1 {
