@@ -5,7 +5,7 @@
 /// name                 shape           dtype    count
 /// _conv_stem.weight    [32, 3, 3, 3]   float32    864
 /// …
-/// 296 tensors, 4,652,008 parameters (PyTorch legacy)
+/// 296 tensors, 4,652,008 parameters + 42,016 running statistics (PyTorch legacy)
 /// ```
 public struct CheckpointSummary: CustomStringConvertible, Sendable {
     /// One tensor's entry.
@@ -21,8 +21,10 @@ public struct CheckpointSummary: CustomStringConvertible, Sendable {
 
     /// Rows in file order.
     public var rows: [Row]
-    /// Elements of floating-point tensors (`CheckpointFile.parameterCount`).
+    /// Learnable values (`CheckpointFile.parameterCount`).
     public var parameterCount: Int
+    /// Floating-point values that are not parameters: BatchNorm running means and variances.
+    public var runningStatisticCount: Int
     public var format: CheckpointFile.Format
 
     public var description: String {
@@ -39,7 +41,8 @@ public struct CheckpointSummary: CustomStringConvertible, Sendable {
             lines.append(pad(row.name, nameWidth) + "  " + pad(row.shapeText, shapeWidth) + "  "
                 + pad(row.dtype.rawValue, 8) + "  " + pad(grouped(row.count), countWidth, right: true))
         }
-        lines.append("\(rows.count) tensors, \(grouped(parameterCount)) parameters (\(format.rawValue))")
+        let statistics = runningStatisticCount > 0 ? " + \(grouped(runningStatisticCount)) running statistics" : ""
+        lines.append("\(rows.count) tensors, \(grouped(parameterCount)) parameters\(statistics) (\(format.rawValue))")
         return lines.joined(separator: "\n")
     }
 }
@@ -56,11 +59,12 @@ func grouped(_ number: Int) -> String {
 }
 
 extension CheckpointFile {
-    /// The rows `lab inspect` prints (name, shape, dtype, count) and the parameter total.
+    /// The rows `lab inspect` prints (name, shape, dtype, count) and the totals.
     public func summary() -> CheckpointSummary {
         let rows = tensors.map {
             CheckpointSummary.Row(name: $0.name, shape: $0.shape, dtype: $0.dtype, count: $0.elementCount)
         }
-        return CheckpointSummary(rows: rows, parameterCount: parameterCount, format: format)
+        return CheckpointSummary(rows: rows, parameterCount: parameterCount,
+                                 runningStatisticCount: floatingPointElementCount - parameterCount, format: format)
     }
 }
