@@ -67,7 +67,9 @@ struct Lite0Tests {
         }
         /// Σ v_i · (i mod 7 + 1): a wrong stride permutes values and changes this.
         func weighted(_ name: String) throws -> Double {
-            try #require(weights[name]).scalars.enumerated().reduce(0) { $0 + Double($1.element) * Double($1.offset % 7 + 1) }
+            try #require(weights[name]).scalars.enumerated().reduce(0) {
+                $0 + Double($1.element) * Double($1.offset % 7 + 1)
+            }
         }
         func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
         let all = weights.tensors.filter(\.dtype.isFloatingPoint).flatMap(\.scalars).reduce(0) { $0 + Double($1) }
@@ -106,12 +108,12 @@ struct Lite0Tests {
         }
     }
 
-    @Test("loading takes well under a second")
+    @Test("loading the 18.8 MB file takes under 3 seconds")
     func loadTime() throws {
         _ = try loadedLite0()
         let clock = ContinuousClock()
         let elapsed = try clock.measure { _ = try CheckpointFile.load(from: lite0Path) }
-        print("Loading \(lite0Path) (18.8 MB) took \(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms")
-        #expect(elapsed < .seconds(5))
+        print("Loading \(lite0Path) took \(Int(elapsed / .milliseconds(1))) ms")
+        #expect(elapsed < .seconds(3))
     }
 }

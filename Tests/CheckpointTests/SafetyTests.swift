@@ -41,6 +41,14 @@ struct SafetyTests {
                 + "safetensors (first bytes 68 65 6c 6c 6f 2c 20 77)")
     }
 
+    @Test("a storage named many times cannot make a small file demand a huge allocation")
+    func amplification() {
+        let path = fixture("many_names.pth")
+        let error = checkpointError { _ = try CheckpointFile.load(from: path) }
+        #expect(error?.kind == "unsupported")
+        #expect(error?.description.contains("the same storage named many times") == true)
+    }
+
     @Test("random bytes, alone or behind each format's magic, give an error and never crash")
     func randomBytes() {
         var generator = SplitMix64(seed: 42)
@@ -81,7 +89,9 @@ struct SafetyTests {
         guard case .int(-32768) = try value([0x8A, 0x02, 0x00, 0x80]) else { Issue.record("LONG1 -32768"); return }
         guard case .int(-2) = try value([0x4A, 0xFE, 0xFF, 0xFF, 0xFF]) else { Issue.record("BININT -2"); return }
         guard case .int(513) = try value([0x4D, 0x01, 0x02]) else { Issue.record("BININT2"); return }
-        guard case .float(1.5) = try value([0x47, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0]) else { Issue.record("BINFLOAT"); return }
+        guard case .float(1.5) = try value([0x47, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0]) else {
+            Issue.record("BINFLOAT"); return
+        }
         guard case .string("hi") = try value([0x8C, 0x02, 0x68, 0x69, 0x94, 0x30, 0x68, 0x00]) else {
             Issue.record("MEMOIZE, POP, BINGET"); return
         }

@@ -100,20 +100,26 @@ def contiguous(storage, shape):
 
 
 # ---------------------------------------------------------------- containers
+def entry(name, extra=b""):
+    """A zip entry with a fixed timestamp, so the fixtures are byte-for-byte reproducible."""
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.extra = extra
+    return info
+
+
 def zip_checkpoint(path, state, folder="archive"):
     """torch.save's zip layout: FOLDER/data.pkl, FOLDER/byteorder, FOLDER/data/<key>, FOLDER/version."""
     buffer = io.BytesIO()
     pickler = TorchPickler(buffer)
     pickler.dump(state)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr(f"{folder}/data.pkl", buffer.getvalue())
-        archive.writestr(f"{folder}/byteorder", "little")
+        archive.writestr(entry(f"{folder}/data.pkl"), buffer.getvalue())
+        archive.writestr(entry(f"{folder}/byteorder"), "little")
         for storage in pickler.storages:
-            info = zipfile.ZipInfo(f"{folder}/data/{storage.key}")
-            info.extra = b"FB" + struct.pack("<H", 6) + b"\0" * 6   # torch pads with an extra field too
-            archive.writestr(info, storage.array.tobytes())
-        archive.writestr(f"{folder}/version", "3\n")
-        archive.writestr(f"{folder}/.data/serialization_id", "0123456789\n")
+            padding = b"FB" + struct.pack("<H", 6) + b"\0" * 6   # torch pads with an extra field too
+            archive.writestr(entry(f"{folder}/data/{storage.key}", padding), storage.array.tobytes())
+        archive.writestr(entry(f"{folder}/version"), "3\n")
+        archive.writestr(entry(f"{folder}/.data/serialization_id"), "0123456789\n")
 
 
 def legacy_header():
@@ -175,6 +181,12 @@ def make_fixtures():
     inner = collections.OrderedDict([("fc.weight", Parameter(contiguous(w, [1, 2])))])
     zip_checkpoint(os.path.join(HERE, "zip_training.pth"), {"epoch": 3, "state_dict": inner}, folder="my_model")
 
+    # One 5000-float storage named 50 times through a view: 250,000 values from a 20 KB file.
+    big = Storage("FloatStorage", "0", np.zeros(5000))
+    view = Tensor(big, 1, [4999], [1])
+    legacy_checkpoint(os.path.join(HERE, "many_names.pth"),
+                      collections.OrderedDict((f"alias{i}", view) for i in range(50)))
+
     # Malicious pickles: each would run `touch MARKER` under Python's pickle.load / old torch.load.
     command = f"touch {MARKER}".encode()
     os_system = b"\x80\x02cos\nsystem\nq\x00X" + struct.pack("<I", len(command)) + command + b"\x85R."
@@ -189,15 +201,15 @@ def make_fixtures():
     code = f"__import__('os').system('touch {MARKER}')".encode()
     eval_pickle = (b"\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c" + bytes([len(code)]) + code + b"\x85R.")
     with zipfile.ZipFile(os.path.join(HERE, "malicious_eval.pth"), "w") as archive:
-        archive.writestr("archive/data.pkl", eval_pickle)
+        archive.writestr(entry("archive/data.pkl"), eval_pickle)
     # torch.storage._load_from_bytes would call torch.load on nested bytes: refused too.
     nested = b"\x80\x02ctorch.storage\n_load_from_bytes\nC\x01x\x85R."
     with zipfile.ZipFile(os.path.join(HERE, "malicious_load_from_bytes.pth"), "w") as archive:
-        archive.writestr("archive/data.pkl", nested)
+        archive.writestr(entry("archive/data.pkl"), nested)
 
     # A compressed zip checkpoint (torch never writes one): must be a clear "unsupported".
     with zipfile.ZipFile(os.path.join(HERE, "zip_deflated.pth"), "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+        archive.writestr(entry("archive/data.pkl"), b"\x80\x02}q\x00.", compress_type=zipfile.ZIP_DEFLATED)
 
     bf16 = (np.array([1.0, -3.5, 0.0078125], dtype="<f4").view("<u4") >> 16).astype("<u2")
     safetensors(os.path.join(HERE, "small.safetensors"), {
