@@ -8,6 +8,7 @@ struct SafetensorsTests {
     func roundTrip() throws {
         let original = try CheckpointFile.load(from: lite0Path)
         let path = temporaryPath("lite0.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try original.writeSafetensors(to: path, metadata: ["source": "efficientnet-lite0.pth"])
         let copy = try CheckpointFile.load(from: path)
         #expect(copy.format == .safetensors)
@@ -25,6 +26,7 @@ struct SafetensorsTests {
                        NamedTensor(name: "steps", shape: [], dtype: .int64, scalars: [7]),
                        NamedTensor(name: "h", shape: [1], dtype: .float16, scalars: [0.5])]
         let path = temporaryPath("small.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try CheckpointFile.writeSafetensors(tensors, to: path, metadata: ["format": "pt"])
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }

@@ -29,11 +29,11 @@ struct SafetyTests {
         let directory = FileManager.default.temporaryDirectory.path
         #expect(checkpointError { _ = try CheckpointFile.load(from: directory) }
                 == .notACheckpoint(path: directory, reason: "it is a directory"))
-        let empty = temporaryPath("empty.pth")
+        let empty = temporaryPath("empty.pth"), text = temporaryPath("notes.pth")
+        defer { for path in [empty, text] { try? FileManager.default.removeItem(atPath: path) } }
         try Data().write(to: URL(fileURLWithPath: empty))
         #expect(checkpointError { _ = try CheckpointFile.load(from: empty) }
                 == .notACheckpoint(path: empty, reason: "the file is empty"))
-        let text = temporaryPath("notes.pth")
         try Data("hello, world\n".utf8).write(to: URL(fileURLWithPath: text))
         let error = checkpointError { _ = try CheckpointFile.load(from: text) }
         #expect(error?.kind == "notACheckpoint")

@@ -31,7 +31,7 @@ func fixture(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
 }
 
-/// A fresh path in the temporary directory.
+/// A path in this test process's own temporary directory (small files; the large one is removed).
 func temporaryPath(_ name: String) -> String {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("CheckpointTests-\(ProcessInfo.processInfo.processIdentifier)")
