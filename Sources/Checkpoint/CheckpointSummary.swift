@@ -10,8 +10,11 @@
 public struct CheckpointSummary: CustomStringConvertible, Sendable {
     /// One tensor's entry.
     public struct Row: Equatable, Sendable {
+        /// The state_dict key.
         public var name: String
+        /// The dimensions, outermost first.
         public var shape: [Int]
+        /// The element type in the file.
         public var dtype: DType
         /// Number of elements (1 for a scalar).
         public var count: Int
@@ -25,8 +28,10 @@ public struct CheckpointSummary: CustomStringConvertible, Sendable {
     public var parameterCount: Int
     /// Floating-point values that are not parameters: BatchNorm running means and variances.
     public var runningStatisticCount: Int
+    /// The format the file was read from.
     public var format: CheckpointFile.Format
 
+    /// The aligned table: a header line, one line per tensor, and the totals.
     public var description: String {
         let nameWidth = rows.map(\.name.count).max().map { max($0, 4) } ?? 4
         let shapeWidth = rows.map(\.shapeText.count).max().map { max($0, 5) } ?? 5
