@@ -79,7 +79,8 @@ struct ByteReader {
     /// Moves the cursor to `offset`, which must lie within the bytes.
     mutating func seek(to offset: Int, _ what: @autoclosure () -> String) throws {
         guard offset >= 0, offset <= bytes.count else {
-            throw ParseFailure.corrupt("\(what()) points to offset \(offset), outside the \(bytes.count)-byte \(context)")
+            throw ParseFailure.corrupt("\(what()) points to offset \(offset), outside the \(bytes.count) bytes of "
+                + context)
         }
         position = offset
     }

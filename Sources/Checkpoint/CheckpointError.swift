@@ -18,6 +18,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     /// Writing the file failed.
     case cannotWrite(path: String, reason: String)
 
+    /// One line: the file, the kind of problem and the reason.
     public var description: String {
         switch self {
         case .fileNotFound(let path):

@@ -45,9 +45,15 @@ public struct CheckpointFile: Sendable {
     /// The tensor names in file order.
     public var names: [String] { tensors.map(\.name) }
 
-    /// The number of learnable values: elements of floating-point tensors only, so integer
-    /// bookkeeping such as `num_batches_tracked` is not counted (Lite0: 4,652,008).
+    /// The number of learnable values, as PyTorch's `sum(p.numel() for p in model.parameters())`
+    /// counts them: elements of floating-point tensors that are not BatchNorm running statistics
+    /// (Lite0: 4,652,008). Integer bookkeeping such as `num_batches_tracked` is never counted.
     public var parameterCount: Int {
+        tensors.filter { $0.dtype.isFloatingPoint && !$0.isRunningStatistic }.reduce(0) { $0 + $1.elementCount }
+    }
+
+    /// Elements of all floating-point tensors, running statistics included (Lite0: 4,694,024).
+    public var floatingPointElementCount: Int {
         tensors.filter(\.dtype.isFloatingPoint).reduce(0) { $0 + $1.elementCount }
     }
 
@@ -72,11 +78,16 @@ public struct CheckpointFile: Sendable {
     /// Reads a checkpoint from its bytes; `path` only names it in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws -> CheckpointFile {
         guard !bytes.isEmpty else { throw CheckpointError.notACheckpoint(path: path, reason: "the file is empty") }
+        let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04], pickleMagic: [UInt8] = [0x80, 0x02]
+        if bytes.count < zipMagic.count && (zipMagic.starts(with: bytes) || pickleMagic.starts(with: bytes)) {
+            throw CheckpointError.truncated(path: path, reason: "the file ends after \(bytes.count) byte(s), "
+                + "inside the format's magic number")
+        }
         do {
-            if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            if bytes.starts(with: zipMagic) {
                 return CheckpointFile(tensors: try unique(TorchZipFormat.read(bytes)), format: .torchZip)
             }
-            if bytes.starts(with: [0x80, 0x02]) {
+            if bytes.starts(with: pickleMagic) {
                 return CheckpointFile(tensors: try unique(TorchLegacyFormat.read(bytes)), format: .torchLegacy)
             }
             if SafetensorsFormat.looksLikeSafetensors(bytes) {

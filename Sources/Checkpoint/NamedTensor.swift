@@ -91,4 +91,11 @@ public struct NamedTensor: Equatable, Sendable {
 
     /// The number of elements, `shape.reduce(1, *)` (1 for a scalar).
     public var elementCount: Int { scalars.count }
+
+    /// True for BatchNorm's running statistics (`….running_mean`, `….running_var`): buffers a model
+    /// updates while training, stored in a state_dict but not learnable parameters.
+    public var isRunningStatistic: Bool {
+        name == "running_mean" || name == "running_var"
+            || name.hasSuffix(".running_mean") || name.hasSuffix(".running_var")
+    }
 }

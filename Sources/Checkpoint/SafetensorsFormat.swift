@@ -90,8 +90,12 @@ enum SafetensorsFormat {
     static func encode(_ tensors: [NamedTensor], metadata: [String: String]) throws -> [UInt8] {
         var seen = Set<String>()
         for tensor in tensors {
-            guard tensor.name != "__metadata__" else { throw ParseFailure.corrupt("a tensor may not be named __metadata__") }
-            guard seen.insert(tensor.name).inserted else { throw ParseFailure.corrupt("two tensors are named \(tensor.name)") }
+            guard tensor.name != "__metadata__" else {
+                throw ParseFailure.corrupt("a tensor may not be named __metadata__")
+            }
+            guard seen.insert(tensor.name).inserted else {
+                throw ParseFailure.corrupt("two tensors are named \(tensor.name)")
+            }
         }
         var fields: [String] = []
         if !metadata.isEmpty {
@@ -136,7 +140,8 @@ enum SafetensorsFormat {
                 let n = Int64(whole(value, -9.2e18, 9.2e18))
                 withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) }
             case .int32:
-                withUnsafeBytes(of: Int32(whole(value, -2147483648, 2147483647)).littleEndian) { bytes.append(contentsOf: $0) }
+                let n = Int32(whole(value, -2_147_483_648, 2_147_483_647))
+                withUnsafeBytes(of: n.littleEndian) { bytes.append(contentsOf: $0) }
             case .int16:
                 withUnsafeBytes(of: Int16(whole(value, -32768, 32767)).littleEndian) { bytes.append(contentsOf: $0) }
             case .int8: bytes.append(UInt8(bitPattern: Int8(whole(value, -128, 127))))

@@ -128,10 +128,25 @@ func isRowMajor(shape: [Int], strides: [Int]) -> Bool {
 }
 
 /// Builds each named tensor from its storage view, decoding each storage once.
+///
+/// Many names may share one storage (tied weights), but a hostile pickle could name one large
+/// storage a million times; the total is therefore capped at two values per byte of the file.
 func materialize(_ named: [(name: String, tensor: TensorReference)],
-                 storages: [String: RawStorage]) throws -> [NamedTensor] {
+                 storages: [String: RawStorage], fileSize: Int) throws -> [NamedTensor] {
     var decoded: [String: [Float]] = [:]
+    var total = 0
     return try named.map { name, view in
+        var count = 1
+        for size in view.shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: max(size, 0))
+            count = overflow ? Int.max : product
+        }
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        total = overflow ? Int.max : sum
+        guard total <= 2 * fileSize else {
+            throw ParseFailure.unsupported("the tensors would hold more than \(2 * fileSize) values, twice the file "
+                + "size (the same storage named many times?)")
+        }
         guard let raw = storages[view.storage.key] else {
             throw ParseFailure.corrupt("tensor \(name) uses storage \(view.storage.key), which the file lacks")
         }

@@ -57,9 +57,10 @@ enum TorchLegacyFormat {
             }
             let (byteCount, overflow) = Int(count).multipliedReportingOverflow(by: storage.dtype.byteCount)
             try reader.require(overflow ? -1 : byteCount, for: "storage \(key) (\(count) × \(storage.dtype))")
-            storages[key] = RawStorage(file: bytes, byteOffset: reader.position, count: Int(count), dtype: storage.dtype)
+            storages[key] = RawStorage(file: bytes, byteOffset: reader.position, count: Int(count),
+                                       dtype: storage.dtype)
             reader.position += byteCount
         }
-        return try materialize(named, storages: storages)
+        return try materialize(named, storages: storages, fileSize: bytes.count)
     }
 }

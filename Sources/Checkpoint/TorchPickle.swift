@@ -21,6 +21,9 @@ enum TorchPickle {
     /// The value for GLOBAL `module.name`, or `forbiddenGlobal` for anything off the allow-list.
     static func global(module: String, name: String) throws -> PickleValue {
         guard isAllowed(module: module, name: name) else {
+            if module.hasPrefix("__torch__") {  // TorchScript's compiled classes: not malicious, just not a state_dict
+                throw ParseFailure.unsupported("a TorchScript archive (torch.jit.save); save the model's state_dict()")
+            }
             throw ParseFailure.forbiddenGlobal(module: module, name: name)
         }
         return .global(module: module, name: name)

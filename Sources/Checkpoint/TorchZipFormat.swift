@@ -47,6 +47,6 @@ enum TorchZipFormat {
                                                count: storage.declaredCount, dtype: storage.dtype,
                                                isBigEndian: isBigEndian)
         }
-        return try materialize(named, storages: storages)
+        return try materialize(named, storages: storages, fileSize: bytes.count)
     }
 }

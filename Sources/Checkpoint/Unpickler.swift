@@ -141,7 +141,8 @@ struct Unpickler {
     mutating func record(_ storage: StorageReference) throws {
         if let seen = storageIndex[storage.key] {
             guard storages[seen].dtype == storage.dtype else {
-                throw ParseFailure.corrupt("storage \(storage.key) is both \(storages[seen].dtype) and \(storage.dtype)")
+                throw ParseFailure.corrupt("storage \(storage.key) is both \(storages[seen].dtype) and "
+                    + "\(storage.dtype)")
             }
             return
         }

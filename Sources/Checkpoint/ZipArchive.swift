@@ -129,6 +129,8 @@ struct ZipArchive {
 /// An 8-byte little-endian size that must fit in an Int.
 private func readSize(_ reader: inout ByteReader, _ what: String) throws -> Int {
     let value = try reader.readUnsigned(width: 8, what)
-    guard value <= UInt64(Int32.max) * 1024 else { throw ParseFailure.corrupt("\(what) is \(value), implausibly large") }
+    guard value <= UInt64(Int32.max) * 1024 else {
+        throw ParseFailure.corrupt("\(what) is \(value), implausibly large")
+    }
     return Int(value)
 }

@@ -1,0 +1,234 @@
+// 2-D convolution on NHWC activations with PyTorch-layout filters [out, in/groups, kh, kw].
+//
+// Three kernels, chosen by shape:
+// - pointwise (1x1, stride 1, no padding, groups 1): the NHWC buffer already is a [N·H·W, C] matrix, so the
+//   convolution is one sgemm against the [O, C] filter; backward is two more sgemms.
+// - depthwise (groups == in == out): a direct loop, vectorised over contiguous channels (Depthwise.swift).
+// - everything else: im2col per chunk of images and group, then sgemm; backward via sgemm and col2im.
+// The filter is rearranged once per call to [O, kh, kw, C/groups] so each output channel's weights are one row
+// matching the im2col column order (ky, kx, c).
+
+import Foundation
+
+/// 2-D convolution (cross-correlation) of NHWC images with a PyTorch-layout filter (PyTorch: `F.conv2d`,
+/// `nn.Conv2d`; weights load unchanged from a state_dict).
+///
+/// Concretely: input `[N,H,W,C]`, filter `[O, C/groups, kh, kw]`, bias `[O]` → `[N, H', W', O]` with
+/// H' = (H + padTop + padBottom - kh)/stride + 1 (⌈H/stride⌉ for `.same`). `groups == C == O` is depthwise.
+public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid,
+                   groups: Int = 1) -> Tensor {
+    precondition(filter.rank == 4, "conv2d filter must be [out, in/groups, kh, kw], got \(filter.shape)")
+    let (outChannels, groupChannels) = (filter.shape[0], filter.shape[1])
+    let geometry = WindowGeometry(input: input.shape, kernelHeight: filter.shape[2], kernelWidth: filter.shape[3],
+                                  stride: stride, padding: padding)
+    precondition(groups >= 1 && geometry.channels == groupChannels * groups && outChannels % groups == 0,
+                 "conv2d: input \(input.shape) (NHWC), filter \(filter.shape) and groups \(groups) do not agree")
+    if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    if groups == geometry.channels && outChannels == groups {
+        return depthwiseConv2d(input, filter: filter, bias: bias, geometry: geometry)
+    }
+    let pointwise = groups == 1 && geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && stride == 1
+        && geometry.outputHeight == geometry.height && geometry.outputWidth == geometry.width
+    let inputs = [input, filter] + (bias.map { [$0] } ?? [])
+    let outputShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels]
+    let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
+    if pointwise {
+        let rows = geometry.batch * geometry.height * geometry.width, c = geometry.channels
+        var out = biasRows(bias, rows: rows, columns: outChannels)
+        input.scalars.withUnsafeBufferPointer { x in
+            filter.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { y in
+                    sgemm(transposeB: true, m: rows, n: outChannels, k: c, x.baseAddress!, lda: c,
+                          w.baseAddress!, ldb: c, beta: 1, y.baseAddress!, ldc: outChannels)
+                }
+            }
+        }
+        return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
+            // Y = X·Wᵀ: dX = G·W, dW = Gᵀ·X, dBias = Σ_rows G.
+            var dx = [Float](repeating: 0, count: needInput ? rows * c : 0)
+            var dw = [Float](repeating: 0, count: needFilter ? outChannels * c : 0)
+            g.scalars.withUnsafeBufferPointer { g in
+                input.scalars.withUnsafeBufferPointer { x in
+                    filter.scalars.withUnsafeBufferPointer { w in
+                        dx.withUnsafeMutableBufferPointer { dx in
+                            guard needInput else { return }
+                            sgemm(m: rows, n: c, k: outChannels, g.baseAddress!, lda: outChannels, w.baseAddress!,
+                                  ldb: c, dx.baseAddress!, ldc: c)
+                        }
+                        dw.withUnsafeMutableBufferPointer { dw in
+                            guard needFilter else { return }
+                            sgemm(transposeA: true, m: outChannels, n: c, k: rows, g.baseAddress!, lda: outChannels,
+                                  x.baseAddress!, ldb: c, dw.baseAddress!, ldc: c)
+                        }
+                    }
+                }
+            }
+            return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
+                                        filter: needFilter ? Tensor(shape: filter.shape, scalars: dw) : nil,
+                                        bias: bias, upstream: g)
+        }
+    }
+    return im2colConv2d(input, filter: filter, bias: bias, geometry: geometry, groups: groups)
+}
+
+/// The gradients in the order the inputs were recorded: input, filter, and the bias if there is one
+/// (d(loss)/d(bias) = Σ over all output positions of the upstream).
+func convolutionGradients(input: Tensor?, filter: Tensor?, bias: Tensor?, upstream: Tensor) -> [Tensor?] {
+    guard let bias else { return [input, filter] }
+    return [input, filter, bias.requiresGradient ? upstream.summed(toShape: bias.shape) : nil]
+}
+
+/// A [rows, columns] buffer with every row equal to `bias` (zeros without a bias): the sgemm accumulates onto it.
+func biasRows(_ bias: Tensor?, rows: Int, columns: Int) -> [Float] {
+    guard let bias else { return [Float](repeating: 0, count: rows * columns) }
+    return makeScalars(count: rows * columns) { out in
+        bias.scalars.withUnsafeBufferPointer { b in
+            for row in 0..<rows {
+                for j in 0..<columns { out[row * columns + j] = b[j] }
+            }
+        }
+    }
+}
+
+/// Dense or grouped convolution through im2col + sgemm, in chunks of images to bound the column buffer.
+private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry,
+                          groups: Int) -> Tensor {
+    let outChannels = filter.shape[0], groupChannels = filter.shape[1], groupOut = outChannels / groups
+    let k = geometry.kernelHeight * geometry.kernelWidth * groupChannels   // columns per output pixel
+    let pixels = geometry.outputPixels
+    // [O, Cg, kh, kw] → [O, kh, kw, Cg]: output channel o's weights become row o, in im2col column order.
+    let rows = filter.detached().transposed(permutation: [0, 2, 3, 1])
+    let imagesPerChunk = max(1, min(geometry.batch, (1 << 22) / max(pixels * k, 1)))
+    var out = biasRows(bias, rows: geometry.batch * pixels, columns: outChannels)
+    var columns = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+    input.scalars.withUnsafeBufferPointer { x in
+        rows.scalars.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { y in
+                columns.withUnsafeMutableBufferPointer { cols in
+                    for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
+                        let images = first..<min(first + imagesPerChunk, geometry.batch)
+                        for group in 0..<groups {
+                            im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
+                                   channelCount: groupChannels, into: cols)
+                            sgemm(transposeB: true, m: images.count * pixels, n: groupOut, k: k, cols.baseAddress!,
+                                  lda: k, w.baseAddress! + group * groupOut * k, ldb: k, beta: 1,
+                                  y.baseAddress! + first * pixels * outChannels + group * groupOut, ldc: outChannels)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let outputShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels]
+    let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
+    let inputs = [input, filter] + (bias.map { [$0] } ?? [])
+    return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
+        // Per group, Y = cols·Wᵀ: dW = Gᵀ·cols, dcols = G·W, then col2im scatters dcols back onto dX.
+        var dx = [Float](repeating: 0, count: needInput ? input.scalarCount : 0)
+        var dw = [Float](repeating: 0, count: needFilter ? rows.scalarCount : 0)
+        var cols = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+        var dcols = [Float](repeating: 0, count: needInput ? imagesPerChunk * pixels * k : 0)
+        g.scalars.withUnsafeBufferPointer { g in
+            input.scalars.withUnsafeBufferPointer { x in
+                rows.scalars.withUnsafeBufferPointer { w in
+                    for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
+                        let images = first..<min(first + imagesPerChunk, geometry.batch)
+                        let m = images.count * pixels
+                        for group in 0..<groups {
+                            let gp = g.baseAddress! + first * pixels * outChannels + group * groupOut
+                            if needFilter {
+                                cols.withUnsafeMutableBufferPointer { cols in
+                                    im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
+                                           channelCount: groupChannels, into: cols)
+                                    dw.withUnsafeMutableBufferPointer { dw in
+                                        sgemm(transposeA: true, m: groupOut, n: k, k: m, gp, lda: outChannels,
+                                              cols.baseAddress!, ldb: k, beta: 1,
+                                              dw.baseAddress! + group * groupOut * k, ldc: k)
+                                    }
+                                }
+                            }
+                            if needInput {
+                                dcols.withUnsafeMutableBufferPointer { dcols in
+                                    sgemm(m: m, n: k, k: groupOut, gp, lda: outChannels,
+                                          w.baseAddress! + group * groupOut * k, ldb: k, dcols.baseAddress!, ldc: k)
+                                    dx.withUnsafeMutableBufferPointer { dx in
+                                        col2im(dcols, geometry: geometry, images: images,
+                                               channelOffset: group * groupChannels, channelCount: groupChannels,
+                                               into: dx)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let filterGradient = needFilter
+            ? Tensor(shape: rows.shape, scalars: dw).transposed(permutation: [0, 3, 1, 2]) : nil
+        return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
+                                    filter: filterGradient, bias: bias, upstream: g)
+    }
+}
+
+/// Writes the receptive fields of `images` into `columns` as rows [pixel, (ky, kx, c)], zeros where the window
+/// hangs over the padding. Channels `channelOffset ..< channelOffset+channelCount` only (one group).
+private func im2col(_ x: UnsafeBufferPointer<Float>, geometry: WindowGeometry, images: Range<Int>,
+                    channelOffset: Int, channelCount: Int, into columns: UnsafeMutableBufferPointer<Float>) {
+    let (h, w, c) = (geometry.height, geometry.width, geometry.channels)
+    let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
+    let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
+    let k = kh * kw * channelCount
+    let rowCount = images.count * oh
+    parallelFor(rowCount, work: rowCount * ow * k) { range in
+        for r in range {
+            let (n, oy) = (images.lowerBound + r / oh, r % oh)
+            for ox in 0..<ow {
+                let column = columns.baseAddress! + (r * ow + ox) * k
+                for ky in 0..<kh {
+                    let iy = oy * s - geometry.top + ky
+                    for kx in 0..<kw {
+                        let ix = ox * s - geometry.left + kx
+                        let dst = column + (ky * kw + kx) * channelCount
+                        if iy < 0 || iy >= h || ix < 0 || ix >= w {
+                            dst.update(repeating: 0, count: channelCount)
+                        } else {
+                            dst.update(from: x.baseAddress! + ((n * h + iy) * w + ix) * c + channelOffset,
+                                       count: channelCount)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The adjoint of `im2col`: adds each column entry back onto the input position it was copied from.
+private func col2im(_ columns: UnsafeMutableBufferPointer<Float>, geometry: WindowGeometry, images: Range<Int>,
+                    channelOffset: Int, channelCount: Int, into dx: UnsafeMutableBufferPointer<Float>) {
+    let (h, w, c) = (geometry.height, geometry.width, geometry.channels)
+    let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
+    let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
+    let k = kh * kw * channelCount
+    // Windows of neighbouring output rows overlap, so images (which never overlap) are the unit of parallelism.
+    parallelFor(images.count, work: images.count * oh * ow * k) { range in
+        for i in range {
+            let n = images.lowerBound + i
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let column = columns.baseAddress! + ((i * oh + oy) * ow + ox) * k
+                    for ky in 0..<kh {
+                        let iy = oy * s - geometry.top + ky
+                        guard iy >= 0 && iy < h else { continue }
+                        for kx in 0..<kw {
+                            let ix = ox * s - geometry.left + kx
+                            guard ix >= 0 && ix < w else { continue }
+                            let src = column + (ky * kw + kx) * channelCount
+                            let dst = dx.baseAddress! + ((n * h + iy) * w + ix) * c + channelOffset
+                            for j in 0..<channelCount { dst[j] += src[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The Notebook module; see README.md for what it holds.
