@@ -76,3 +76,14 @@ public final class EfficientNetTail: Layer {
         model.classifier(model.dropout(model.pooledFeatures(fromActivations: activations, firstBlock: firstBlock)))
     }
 }
+
+extension ModelCheckpoint {
+    /// A checkpoint callback that writes the model's weights as safetensors with `saveWeights(to:)`, by default
+    /// only when `metric` improved (Keras: `ModelCheckpoint(path, monitor, save_best_only=True)`).
+    public static func safetensors(path: String, monitor metric: TrainingMetric = .validationLoss,
+                                   savesBestOnly: Bool = true) -> ModelCheckpoint {
+        ModelCheckpoint(path: path, monitor: metric, savesBestOnly: savesBestOnly) { model, path in
+            try model.saveWeights(to: path)
+        }
+    }
+}
