@@ -21,20 +21,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // MARK: C libraries (Debian: libopenblas-dev, libpng-dev, libgd-dev)
+        // MARK: C libraries (Debian: libopenblas-dev, libpng-dev, libgd-dev, zlib1g-dev)
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .systemLibrary(name: "CLibGD", pkgConfig: "gdlib",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: The teaching engine
         .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
-        .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint"],
+        .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "CZlib"],
                 swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimised),
 
