@@ -188,4 +188,26 @@ struct DataTests {
         try cache.clear()
         #expect(try !cache.tensor(for: key, compute: compute).wasCached)
     }
+
+    @Test("cosine similarity and PCA recover the structure of known embeddings")
+    func embeddings() {
+        let vectors = Tensor(shape: [3, 2], scalars: [1, 0, 2, 0, 1, 1])
+        let similarities = Embeddings.cosineSimilarities(vectors)
+        #expect(abs(similarities[0][1] - 1) < 1e-6 && abs(similarities[0][2] - Float(0.5).squareRoot()) < 1e-6)
+        #expect(Embeddings.neighbours(in: similarities)[0].first == 1)
+
+        // 200 points spread along (1, 2, 2)/3 (σ = 3) with a little noise (σ = 0.1) around the line.
+        var generator = SeededGenerator(seed: 4)
+        var values: [Float] = []
+        for _ in 0..<200 {
+            let t = generator.nextNormal(standardDeviation: 3)
+            values += [t / 3, 2 * t / 3, 2 * t / 3].map { $0 + generator.nextNormal(standardDeviation: 0.1) }
+        }
+        let (coordinates, explained) = Embeddings.principalComponents(Tensor(shape: [200, 3], scalars: values))
+        #expect(explained[0] > 0.99 && explained[1] < 0.01 && explained[1] > 0)
+        // The first coordinate is the centred position along the line (up to sign): |(x₀ − mean)·(1,2,2)/3|.
+        let mean = (0..<3).map { axis in stride(from: axis, to: 600, by: 3).reduce(0) { $0 + values[$1] } / 200 }
+        let along = abs((values[0] - mean[0]) / 3 + 2 * (values[1] - mean[1]) / 3 + 2 * (values[2] - mean[2]) / 3)
+        #expect(abs(abs(coordinates[0][0]) - along) < 0.1)
+    }
 }
