@@ -148,7 +148,7 @@ extension Image {
 }
 
 /// `index` mirrored into 0..<size with the edge repeated once (d c b a | a b c d | d c b a).
-private func reflected(_ index: Int, size: Int) -> Int {
+func reflected(_ index: Int, size: Int) -> Int {
     let period = 2 * size
     var i = index % period
     if i < 0 { i += period }
