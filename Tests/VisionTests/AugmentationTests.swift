@@ -121,6 +121,13 @@ struct PhotometricTests {
         #expect(Set(posterized.rgbBytes).isSubset(of: [0, 64, 128, 192]))
         let stretched = image.autoContrasted()
         #expect(stretched.pixels.min() == 0 && stretched.pixels.max() == 1)
+        // A ramp 0.2…0.6 with one bright outlier: without a cutoff the outlier takes the top of the range and the
+        // middle of the ramp lands near 0.25; with a 1% cutoff it is clipped and the middle lands near 0.5.
+        var spiky = Image.fromGray(width: 10, height: 10, values: (0..<100).map { 0.2 + 0.4 * Float($0) / 99 })
+        spiky.pixels[0] = 1
+        #expect(abs(spiky.autoContrasted().pixels[150] - 0.25) < 0.02)
+        #expect(abs(spiky.autoContrasted(cutoff: 0.01).pixels[150] - 0.49) < 0.02)
+        #expect(spiky.autoContrasted(cutoff: 0.01).pixels[0] == 1)
         #expect(image.adjustingSaturation(by: 0) == image.grayscaled())
         #expect(maxDifference(image.adjustingSharpness(by: 1), image) < 1e-6)
         #expect(maxDifference(image.adjustingSharpness(by: 0), image) > 0.01)

@@ -33,6 +33,14 @@ public enum AttackGoal: Sendable, Equatable {
         }
     }
 
+    /// How well `probabilities` meet the goal: the target's probability, or minus the true class's.
+    func score(_ probabilities: [Float]) -> Float {
+        switch self {
+        case .untargeted(let trueClass): return -probabilities[trueClass]
+        case .targeted(let target): return probabilities[target]
+        }
+    }
+
     /// +1 to ascend the loss (untargeted), −1 to descend it (targeted).
     var direction: Float {
         if case .untargeted = self { return 1 }
@@ -45,7 +53,9 @@ public enum AttackMethod: Sendable, Equatable {
     /// Fast Gradient Sign Method: one step of exactly ε along the sign of the gradient (Goodfellow et al. 2015).
     case fgsm
     /// Projected Gradient Descent: `steps` sign steps of `stepSize`, each followed by projection back into the
-    /// ε-box and [0, 1] (Madry et al. 2018); optionally from a random point of the box.
+    /// ε-box and [0, 1] (Madry et al. 2018); optionally from a random point of the box. The result is the best
+    /// iterate (highest target probability, or lowest true-class probability), since fixed-size sign steps can
+    /// oscillate around the optimum.
     case pgd(steps: Int, stepSize: Float, randomStart: Bool)
 }
 
@@ -144,23 +154,32 @@ public struct AdversarialAttack: Sendable {
                 let noise = Tensor.random(uniform: original.shape, in: -epsilon...epsilon, using: &generator)
                 x = box.projected(original + noise)
             }
-            var finalProbabilities: [Float]?
+            // Sign steps of a fixed size can overshoot and oscillate, so PGD keeps its best iterate (never the start).
+            var best: (pixels: Tensor, probabilities: [Float])?
+            func keepIfBest(_ pixels: Tensor, _ probabilities: [Float]) {
+                if best == nil || goal.score(probabilities) > goal.score(best!.probabilities) {
+                    best = (pixels, probabilities)
+                }
+            }
             for step in 1...steps {
                 let measured = InputGradient(model: model, pixels: x, loss: loss)
                 let probabilities = measured.probabilities
-                if firstProbabilities == nil && !randomStart { firstProbabilities = probabilities }
+                if step == 1 && !randomStart { firstProbabilities = probabilities }
                 let top1 = argmax(probabilities)
                 history.append(AttackStep(step: step, probability: probabilities[lossClass], top1: top1))
                 onStep(history.last!)
+                if step > 1 || randomStart { keepIfBest(x, probabilities) }
                 if stopsWhenSucceeded && goal.isMet(byTop1: top1) {
-                    finalProbabilities = probabilities
+                    best = (x, probabilities)
                     break
                 }
                 x = box.projected(x + goal.direction * stepSize * sign(measured.gradient))
+                if step == steps { keepIfBest(x, withoutGradients { softmax(model(x)).scalars }) }
             }
-            let adversarialProbabilities = finalProbabilities ?? withoutGradients { softmax(model(x)).scalars }
             let originalProbabilities = firstProbabilities ?? withoutGradients { softmax(model(original)).scalars }
-            return AttackResult(goal: goal, epsilon: epsilon, original: original, adversarial: x, history: history,
+            let (adversarial, adversarialProbabilities) = best!
+            return AttackResult(goal: goal, epsilon: epsilon, original: original, adversarial: adversarial,
+                                history: history,
                                 originalProbabilities: originalProbabilities,
                                 adversarialProbabilities: adversarialProbabilities)
         }

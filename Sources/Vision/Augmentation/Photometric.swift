@@ -76,16 +76,21 @@ extension Image {
     }
 
     /// Each channel stretched so its darkest value becomes 0 and its brightest 1 (PIL: `ImageOps.autocontrast`);
-    /// a flat channel is left alone.
-    public func autoContrasted() -> Image {
-        var lows: [Float] = [1, 1, 1], highs: [Float] = [0, 0, 0]
-        for (i, value) in pixels.enumerated() {
-            lows[i % 3] = Swift.min(lows[i % 3], value)
-            highs[i % 3] = Swift.max(highs[i % 3], value)
+    /// a flat channel is left alone. With `cutoff` > 0 that fraction of each channel's darkest and brightest values
+    /// is ignored when finding the range (and clamped), so a few outliers cannot waste the whole range.
+    public func autoContrasted(cutoff: Float = 0) -> Image {
+        precondition(cutoff >= 0 && cutoff < 0.5, "cutoff must lie in [0, 0.5), got \(cutoff)")
+        let count = width * height
+        let skip = Int(cutoff * Float(count))
+        var lows: [Float] = [0, 0, 0], highs: [Float] = [1, 1, 1]
+        for channel in 0..<3 {
+            let values = (0..<count).map { pixels[$0 * 3 + channel] }.sorted()
+            lows[channel] = values[skip]
+            highs[channel] = values[count - 1 - skip]
         }
         var result = pixels
         for i in result.indices where highs[i % 3] > lows[i % 3] {
-            result[i] = (result[i] - lows[i % 3]) / (highs[i % 3] - lows[i % 3])
+            result[i] = Swift.min(Swift.max((result[i] - lows[i % 3]) / (highs[i % 3] - lows[i % 3]), 0), 1)
         }
         return Image(width: width, height: height, pixels: result)
     }
