@@ -43,6 +43,7 @@ let package = Package(
             "Vision", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench", dependencies: [
+            "COpenBLAS",
             "Engine", "NN", "Vision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
         .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging"]),
