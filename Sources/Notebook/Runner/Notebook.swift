@@ -36,7 +36,7 @@ public final class Notebook {
     private let started = Date()
     private let terminal: TerminalWriter
     /// Tests turn the terminal echo off.
-    var isEchoing = true
+    let isEchoing: Bool
 
     /// A lesson page, `Output/lesson-NN/`, configured from the command line (`--help` prints usage and exits 0; a
     /// bad option prints one line on standard error and exits 2).
@@ -54,7 +54,13 @@ public final class Notebook {
     }
 
     /// A page with options given directly (tests, other programs).
-    public init(name: String, lesson: Int?, title: String, options: NotebookOptions) {
+    public convenience init(name: String, lesson: Int?, title: String, options: NotebookOptions) {
+        self.init(name: name, lesson: lesson, title: title, options: options, echoing: true)
+    }
+
+    /// `echoing` false keeps the terminal quiet (tests).
+    init(name: String, lesson: Int?, title: String, options: NotebookOptions, echoing: Bool) {
+        isEchoing = echoing
         self.name = name
         self.lesson = lesson
         self.title = title

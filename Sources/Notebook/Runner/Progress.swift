@@ -1,7 +1,7 @@
 import Foundation
 
 /// A progress report for a long loop: a bar with rate and time left redrawn in place on a terminal, and plain
-/// lines every 10% (or every 5 s) otherwise, so CI logs stay readable. `finish()` prints one summary line, which
+/// lines every 10% (at most one a second) or every 5 s otherwise, so CI logs stay readable. `finish()` prints one summary line, which
 /// also goes into the cell's output on the page.
 ///
 /// ```swift
@@ -40,7 +40,9 @@ public final class Progress {
             }
         } else if total > 0 {
             let decile = completed * 10 / total
-            if (decile > lastLineDecile && completed < total) || now.timeIntervalSince(lastDraw) >= 5 {
+            // Every 10% (but not more than once a second, so quick loops stay quiet) or every 5 s.
+            let sinceLast = now.timeIntervalSince(lastDraw)
+            if (decile > lastLineDecile && completed < total && sinceLast >= 1) || sinceLast >= 5 {
                 lastLineDecile = decile
                 lastDraw = now
                 console.line(plainLine())
