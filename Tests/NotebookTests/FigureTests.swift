@@ -56,7 +56,9 @@ struct FigureTests {
         let (image, bar, range, scale) = try grid.draw()
         #expect(range == 0...252)
         let x = Int(bar.midX * scale)
-        let samples = stride(from: bar.maxY - 2, through: bar.minY + 2, by: -4).map { luminance(image[x, Int($0 * scale)]) }
+        let samples = stride(from: bar.maxY - 2, through: bar.minY + 2, by: -4).map {
+            luminance(image[x, Int($0 * scale)])
+        }
         #expect(samples.first! < 0.15, "bottom should be viridis' dark purple")
         #expect(samples.last! > 0.75, "top should be viridis' light yellow")
         for (lower, higher) in zip(samples, samples.dropFirst()) { #expect(higher >= lower - 0.01) }
@@ -83,9 +85,12 @@ struct FigureTests {
     func viridisEnds() {
         let start = Colormap.viridis.color(at: 0), middle = Colormap.viridis.color(at: 0.5)
         let end = Colormap.viridis.color(at: 1)
-        #expect(abs(start.red - 0.267004) < 0.004 && abs(start.green - 0.004874) < 0.004 && abs(start.blue - 0.329415) < 0.004)
+        #expect(
+            abs(start.red - 0.267004) < 0.004 && abs(start.green - 0.004874) < 0.004
+                && abs(start.blue - 0.329415) < 0.004)
         #expect(abs(middle.red - 0.127568) < 0.004 && abs(middle.green - 0.566949) < 0.004)
-        #expect(abs(end.red - 0.993248) < 0.004 && abs(end.green - 0.906157) < 0.004 && abs(end.blue - 0.143936) < 0.004)
+        #expect(
+            abs(end.red - 0.993248) < 0.004 && abs(end.green - 0.906157) < 0.004 && abs(end.blue - 0.143936) < 0.004)
         let lightness = stride(from: 0.0, through: 1.0, by: 0.05).map { Colormap.viridis.color(at: $0).luminance }
         #expect(zip(lightness, lightness.dropFirst()).allSatisfy { $0 < $1 })
     }
@@ -114,7 +119,8 @@ struct FigureTests {
 
     @Test("figures are written as PNG files")
     func pngFile() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("notebook-\(UUID().uuidString)/bars.png")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "notebook-\(UUID().uuidString)/bars.png")
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         try BarChart(labels: ["a", "b"], values: [1, 2]).writePNG(to: url)
         let data = try Data(contentsOf: url)

@@ -25,8 +25,9 @@ struct RunnerTests {
     func pageContents() throws {
         let root = temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
-        let book = Notebook(name: "lesson-07", lesson: 7, title: "Tests & <pages>", options: options(root: root),
-                            echoing: false)
+        let book = Notebook(
+            name: "lesson-07", lesson: 7, title: "Tests & <pages>", options: options(root: root),
+            echoing: false)
         book.section("First section")
         book.prose("Some `code` and **bold** text.")
         let answer = book.cell {
@@ -74,7 +75,8 @@ struct RunnerTests {
     func metricsRoundTrip() throws {
         let root = temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
-        let book = Notebook(name: "lesson-02", lesson: 2, title: "Metrics", options: options(root: root), echoing: false)
+        let book = Notebook(
+            name: "lesson-02", lesson: 2, title: "Metrics", options: options(root: root), echoing: false)
         book.metric("top1_probability", Float(0.53))
         book.metric("epochs", 12)
         book.metric("accuracy", 0.8125)
@@ -103,7 +105,8 @@ struct RunnerTests {
     func cellFailure() throws {
         let root = temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
-        let book = Notebook(name: "lesson-03", lesson: 3, title: "Failing", options: options(root: root), echoing: false)
+        let book = Notebook(
+            name: "lesson-03", lesson: 3, title: "Failing", options: options(root: root), echoing: false)
         let result: Result<Int, NotebookFailure> = book.evaluate(file: #filePath, line: #line, column: #column) {
             throw Broken()
         }
@@ -141,8 +144,10 @@ struct RunnerTests {
     @Test("the shared flags and a lesson's own options are read")
     func sharedFlags() throws {
         let extra = [LessonOption(name: "class", valueName: "INDEX", help: "target class", defaultValue: "284")]
-        guard case .run(let options) = try NotebookOptions.parse(
-            ["lesson-06", "--quick", "--seed=42", "--out", "/tmp/o", "--step"], lessonOptions: extra) else {
+        guard
+            case .run(let options) = try NotebookOptions.parse(
+                ["lesson-06", "--quick", "--seed=42", "--out", "/tmp/o", "--step"], lessonOptions: extra)
+        else {
             Issue.record("expected a run"); return
         }
         #expect(options.isQuick && options.pausesAfterCells && options.seed == 42 && options.outputRoot == "/tmp/o")
@@ -176,7 +181,10 @@ struct RunnerTests {
             let stdout = out.fileHandleForReading.readDataToEndOfFile()
             let stderr = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+            return (
+                process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+                String(decoding: stderr, as: UTF8.self)
+            )
         }
         let bad = try run(["--bogus"])
         #expect(bad.status == 2)
@@ -206,21 +214,23 @@ struct CellSourceTests {
             book.prose("after")
             """
         let body = CellSource.extract(from: file, line: 4, column: 13)
-        #expect(body == """
-            let text = "a } in a string { and \\"escaped\\" quotes"
-            // a } in a comment
-            if text.isEmpty { print("{") } else {
-                /* block } comment */
-                print(#"raw } string"#)
-            }
-            return text.count
-            """)
+        #expect(
+            body == """
+                let text = "a } in a string { and \\"escaped\\" quotes"
+                // a } in a comment
+                if text.isEmpty { print("{") } else {
+                    /* block } comment */
+                    print(#"raw } string"#)
+                }
+                return text.count
+                """)
     }
 
     @Test("one-line cells, closure parameters and interpolation")
     func shortForms() {
-        #expect(CellSource.extract(from: "let m = try book.cell { try Model.load() }\n", line: 1, column: 13)
-                    == "try Model.load()")
+        #expect(
+            CellSource.extract(from: "let m = try book.cell { try Model.load() }\n", line: 1, column: 13)
+                == "try Model.load()")
         let withSignature = "book.cell { () -> Int in\n    let x = \"\\(f { 1 })\"\n    return 1\n}\n"
         #expect(CellSource.extract(from: withSignature, line: 1, column: 1) == "let x = \"\\(f { 1 })\"\nreturn 1")
         #expect(CellSource.extract(from: "book.cell {\n", line: 1, column: 1) == nil)
@@ -232,7 +242,8 @@ struct CellSourceTests {
 struct TextTests {
     @Test("prose markup becomes escaped HTML")
     func markup() {
-        #expect(Markup.html("a `b<c>` **d & e** *f*") == "a <code>b&lt;c&gt;</code> <strong>d &amp; e</strong> <em>f</em>")
+        #expect(
+            Markup.html("a `b<c>` **d & e** *f*") == "a <code>b&lt;c&gt;</code> <strong>d &amp; e</strong> <em>f</em>")
         #expect(Markup.html("2 * 3 * 4") == "2 * 3 * 4")
         #expect(Markup.paragraphs("one\n\n two \n\n\n") == ["one", "two"])
     }
@@ -240,8 +251,9 @@ struct TextTests {
     @Test("highlighting marks keywords, strings, numbers and comments")
     func highlighting() {
         let html = Highlighter.html("let x = \"hi\" // note\nreturn 42")
-        #expect(html == "<span class=\"k\">let</span> x = <span class=\"s\">&quot;hi&quot;</span> "
-                    + "<span class=\"c\">// note</span>\n<span class=\"k\">return</span> <span class=\"n\">42</span>")
+        #expect(
+            html == "<span class=\"k\">let</span> x = <span class=\"s\">&quot;hi&quot;</span> "
+                + "<span class=\"c\">// note</span>\n<span class=\"k\">return</span> <span class=\"n\">42</span>")
     }
 
     @Test("progress lines report percent, count, rate and the final summary")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A progress report for a long loop: a bar with rate and time left redrawn in place on a terminal, and plain
-/// lines every 10% (at most one a second) or every 5 s otherwise, so CI logs stay readable. `finish()` prints one summary line, which
-/// also goes into the cell's output on the page.
+/// lines every 10% (at most one a second) or every 5 s otherwise, so CI logs stay readable. `finish()` prints one
+/// summary line, which also goes into the cell's output on the page.
 ///
 /// ```swift
 /// let progress = Progress(total: steps, label: "training")
@@ -95,13 +95,17 @@ public final class Progress {
     }
 
     private func formatRate(_ rate: Double) -> String {
-        rate >= 10 ? String(format: "%.0f/s", rate) : rate >= 1 ? String(format: "%.1f/s", rate)
-            : rate > 0 ? String(format: "%.1f s each", 1 / rate) : "–/s"
+        rate >= 10
+            ? String(format: "%.0f/s", rate)
+            : rate >= 1
+                ? String(format: "%.1f/s", rate)
+                : rate > 0 ? String(format: "%.1f s each", 1 / rate) : "–/s"
     }
 
     private func formatClock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
             : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
