@@ -269,7 +269,8 @@ public final class Notebook {
         }
         let seconds = Date().timeIntervalSince(started)
         let page = displayPath(directory.appendingPathComponent("index.html"))
-        let message = "Wrote \(page) (\(figureFiles.count) figures, \(metrics.count) metrics) in \(formatSeconds(seconds))."
+        let message =
+            "Wrote \(page) (\(figureFiles.count) figures, \(metrics.count) metrics) in \(formatSeconds(seconds))."
         echo { writer in
             writer.console.line()
             writer.console.line(writer.console.styled(message, "1;32"))

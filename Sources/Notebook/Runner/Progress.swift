@@ -77,7 +77,11 @@ public final class Progress {
         var parts = [String(format: "%3.0f%%", fraction * 100), "\(completed)/\(total)", formatRate(rate)]
         if let remaining { parts.append("ETA " + formatClock(remaining)) }
         if let status { parts.append(status) }
-        return "\(label) \(console.styled(bar, "36"))▏" + parts.joined(separator: " · ")
+        var text = parts.joined(separator: " · ")
+        // A line wider than the terminal would wrap, and "\r" could no longer redraw it in place.
+        let room = (console.columns ?? 80) - 1 - label.count - 2 - width
+        if text.count > room { text = room > 1 ? String(text.prefix(room - 1)) + "…" : "" }
+        return "\(label) \(console.styled(bar, "36"))▏" + text
     }
 
     func plainLine() -> String {
