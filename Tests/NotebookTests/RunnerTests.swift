@@ -63,6 +63,9 @@ struct RunnerTests {
             #expect(html.contains("src=\"\(file)\""))
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path))
         }
+        // Drawn figures show at half their pixel size; a tiny picture is enlarged with square pixels.
+        #expect(html.contains("src=\"loss.png\" alt=\"Loss goes &lt;down&gt;\" width=\"720\" height=\"450\">"))
+        #expect(html.contains("width=\"224\" height=\"224\" class=\"pixelated\">"))
         // The figure made inside cell 2 comes after that cell's code.
         let codeIndex = try #require(plain.range(of: "book.figure(plot")?.lowerBound)
         let figureIndex = try #require(plain.range(of: "src=\"loss.png\"")?.lowerBound)

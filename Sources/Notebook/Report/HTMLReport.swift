@@ -101,7 +101,8 @@ struct HTMLReport {
         case .figure(let figure):
             let alt = HTML.escape(figure.caption.isEmpty ? figure.file : figure.caption)
             var html = "<figure id=\"figure-\(figure.number)\"><img src=\"\(HTML.escape(figure.file))\" alt=\"\(alt)\""
-            html += " width=\"\(figure.width / 2)\" height=\"\(figure.height / 2)\" loading=\"lazy\">"
+            html += " width=\"\(figure.displayWidth)\" height=\"\(figure.displayHeight)\""
+            html += figure.isPixelated ? " class=\"pixelated\">" : ">"
             html += "<figcaption><b>Figure \(figure.number).</b> \(Markup.html(figure.caption))</figcaption></figure>"
             return html
         case .list(let title, let items):

@@ -42,6 +42,7 @@ enum HTMLStyle {
         .t { color: #8250df; } .a { color: #953800; }
         figure { margin: 26px 0 30px; text-align: center; }
         figure img { max-width: 100%; height: auto; border-radius: 4px; }
+        figure img.pixelated { image-rendering: pixelated; }
         figcaption { font-size: 15px; color: var(--muted); margin-top: 8px; }
         figcaption b { color: var(--text); }
         .table-wrap { overflow-x: auto; margin: 18px 0 24px; }

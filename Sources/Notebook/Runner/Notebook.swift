@@ -199,19 +199,22 @@ public final class Notebook {
 
     /// Renders `figure`, writes it as `<name>.png` next to the page and shows it there with `caption`.
     public func figure(_ figure: some Figure, name: String, caption: String = "") {
-        if case .failure(let failure) = addFigure(name: name, caption: caption, render: { try figure.render() }) {
+        let result = addFigure(name: name, caption: caption, pixelsPerPoint: 2) { try figure.render() }
+        if case .failure(let failure) = result {
             exitAfter(failure)
         }
     }
 
     /// Writes a picture (a photo, an ideal image) as `<name>.png` and shows it with `caption`.
     public func figure(_ image: Image, name: String, caption: String = "") {
-        if case .failure(let failure) = addFigure(name: name, caption: caption, render: { image }) {
+        let result = addFigure(name: name, caption: caption, pixelsPerPoint: 1) { image }
+        if case .failure(let failure) = result {
             exitAfter(failure)
         }
     }
 
-    func addFigure(name: String, caption: String, render: () throws -> Image) -> Swift.Result<URL, NotebookFailure> {
+    func addFigure(name: String, caption: String, pixelsPerPoint: Int = 2, render: () throws -> Image)
+        -> Swift.Result<URL, NotebookFailure> {
         let stem = name.hasSuffix(".png") ? String(name.dropLast(4)) : name
         guard !stem.isEmpty, stem.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
         else {
@@ -228,9 +231,13 @@ public final class Notebook {
             return fail("figure \"\(stem)\": \(error)")
         }
         figureFiles.append(file)
+        var width = image.width / pixelsPerPoint, height = image.height / pixelsPerPoint
+        let enlarge = max(1, 224 / max(width, 1))
+        width *= enlarge
+        height *= enlarge
         let record = FigureRecord(
-            number: figureFiles.count, file: file, caption: caption, width: image.width,
-            height: image.height)
+            number: figureFiles.count, file: file, caption: caption, displayWidth: width, displayHeight: height,
+            isPixelated: enlarge > 1)
         blocks.append(.figure(record))
         echo { $0.figure(number: record.number, caption: caption, path: displayPath(url)) }
         return .success(url)
