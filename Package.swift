@@ -75,7 +75,7 @@ package.targets += [
             dependencies: [.target(name: "ExerciseSupport")] + gradedLessons.map { .target(name: "Solutions\($0)") }),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
                       path: "Sources/GraderRunners/solutions"),
-    .target(name: "GraderKit", dependencies: ["GraderChecks"]),
+    .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
     .executableTarget(name: "grader", dependencies: [
         "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
