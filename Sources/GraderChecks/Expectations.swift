@@ -69,10 +69,19 @@ public func expectClose(_ got: [Float], _ expected: [Float], input: @autoclosure
     }
     if let worst {
         let i = worst.index
-        throw CheckFailure(input: input(), expected: abbreviated(expected), got: abbreviated(got),
+        throw CheckFailure(input: input(), expected: abbreviated(expected, around: i), got: abbreviated(got, around: i),
                            detail: "max abs error \(formatted(worst.error)) at \(position(i)) "
                                + "(expected \(formatted(expected[i])), got \(formatted(got[i])))")
     }
+}
+
+/// Short arrays whole; long ones as the few values around `index` (where they differ most), so expected
+/// and got are shown where they disagree: "values 15...19 of 1000: [0.31, 0.2, 0.99, 0.4, 0.1]".
+public func abbreviated(_ values: [Float], around index: Int) -> String {
+    guard values.count > 6 else { return abbreviated(values) }
+    let range = max(0, index - 2)...min(values.count - 1, index + 2)
+    return "values \(range.lowerBound)...\(range.upperBound) of \(values.count): "
+        + "[" + values[range].map(formatted).joined(separator: ", ") + "]"
 }
 
 /// Fails unless `got` is within `tolerance` of `expected`.
@@ -94,9 +103,15 @@ public func expectClose(_ got: Picture, _ expected: Picture, input: @autoclosure
                            detail: "expected shape \(expected.width)x\(expected.height)x\(expected.channels) "
                                + "(width x height x channels), got \(got.width)x\(got.height)x\(got.channels)")
     }
-    try expectClose(got.values, expected.values, input: input(), tolerance: tolerance) { index in
-        let pixel = index / expected.channels
-        return "x \(pixel % expected.width), y \(pixel / expected.width), channel \(index % expected.channels)"
+    do {
+        try expectClose(got.values, expected.values, input: input(), tolerance: tolerance) { index in
+            let pixel = index / expected.channels
+            return "x \(pixel % expected.width), y \(pixel / expected.width), channel \(index % expected.channels)"
+        }
+    } catch var failure as CheckFailure {
+        failure.expected = "\(expected), \(failure.expected)"
+        failure.got = "\(got), \(failure.got)"
+        throw failure
     }
 }
 

@@ -37,6 +37,49 @@ public struct Builder: Sendable {
         self.timeLimit = timeLimit
     }
 
+    /// Builds `product` unless it was built from the same exercises directory after the last change to any
+    /// file under `inputs` (paths relative to the package root). Even a no-op `swift build` costs seconds,
+    /// which `grader --all` would pay six times.
+    public func buildIfNeeded(product: String, exercisesDirectory: String, inputs: [String]) throws -> BuildResult {
+        let stampsURL = scratchURL.appendingPathComponent("grader-build-stamps.json")
+        var stamps = (try? JSONDecoder().decode([String: BuildStamp].self, from: Data(contentsOf: stampsURL))) ?? [:]
+        let binary = binaryDirectory.appendingPathComponent(product)
+        if let stamp = stamps[product], stamp.exercisesDirectory == exercisesDirectory,
+           FileManager.default.fileExists(atPath: binary.path),
+           latestModification(of: inputs.map { packageRoot.appendingPathComponent($0) }) < stamp.started {
+            return BuildResult(succeeded: true, diagnostics: [], logTail: "up to date")
+        }
+        let started = Date().timeIntervalSince1970
+        stamps[product] = nil
+        let result = try build(product: product, exercisesDirectory: exercisesDirectory)
+        if result.succeeded { stamps[product] = BuildStamp(exercisesDirectory: exercisesDirectory, started: started) }
+        try? JSONEncoder().encode(stamps).write(to: stampsURL, options: .atomic)
+        return result
+    }
+
+    /// When a product was last built successfully, and from which exercises directory.
+    private struct BuildStamp: Codable {
+        var exercisesDirectory: String
+        var started: TimeInterval
+    }
+
+    /// The newest modification time of any file or directory at or below `urls` (a deleted file shows
+    /// as a newer directory).
+    private func latestModification(of urls: [URL]) -> TimeInterval {
+        var latest: TimeInterval = 0
+        let keys: [URLResourceKey] = [.contentModificationDateKey]
+        func note(_ url: URL) {
+            let modified = (try? url.resourceValues(forKeys: Set(keys)))?.contentModificationDate?.timeIntervalSince1970
+            latest = max(latest, modified ?? .infinity)  // unreadable: treat as changed
+        }
+        for url in urls {
+            note(url)
+            let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: keys)
+            while let item = enumerator?.nextObject() as? URL { note(item) }
+        }
+        return latest
+    }
+
     /// Builds `product` with the exercises compiled from `exercisesDirectory` (relative to the package root).
     public func build(product: String, exercisesDirectory: String) throws -> BuildResult {
         guard let swift = findExecutable("swift") else { throw GraderError.toolMissing("swift") }
@@ -72,7 +115,10 @@ public struct Builder: Sendable {
             guard let diagnostic = parseDiagnostic(String(line), rootPrefix: rootPrefix) else { continue }
             if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
         }
-        return diagnostics
+        // File by file in the order first mentioned, and top to bottom within a file, as a student reads them.
+        let order = Dictionary(diagnostics.enumerated().map { ($1.file, $0) }, uniquingKeysWith: min)
+        return diagnostics.sorted { ($0.file == $1.file) ? ($0.line, $0.column) < ($1.line, $1.column)
+                                                         : order[$0.file]! < order[$1.file]! }
     }
 
     private static func parseDiagnostic(_ line: String, rootPrefix: String) -> Diagnostic? {

@@ -11,12 +11,18 @@ struct CrashAnalysis: Equatable {
     var notImplemented: String?
 
     /// `sourceDirectories`: path fragments that mark the student's files, e.g. ["/Exercises/", "/Solutions/"].
+    /// `renaming`: path prefixes to show as another (the overlay's copy of a lesson as the student's file).
     init(termination: Termination, standardError: String, timeLimit: Double, memoryLimitMegabytes: Int,
-         sourceDirectories: [String], packageRoot: String) {
+         sourceDirectories: [String], packageRoot: String, renaming: [(from: String, to: String)] = []) {
         let lines = standardError.split(separator: "\n").map(String.init)
         let fatal = lines.first { $0.contains("Fatal error: ") }
             .map { String($0[$0.range(of: "Fatal error: ")!.upperBound...]) }
         location = Self.location(in: lines, sourceDirectories: sourceDirectories, packageRoot: packageRoot)
+        defer {
+            for (from, to) in renaming where location?.hasPrefix(from) == true {
+                location = to + location!.dropFirst(from.count)
+            }
+        }
 
         if let fatal, fatal.hasPrefix(notImplementedMarker + ": ") {
             // "not implemented yet: cutout(_:centerX:centerY:size:) (Exercises/lesson-04/Cutout.swift:23)"

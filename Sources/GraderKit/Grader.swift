@@ -38,7 +38,9 @@ public struct Grader: Sendable {
         let product = "grader-runner-\(lesson.name.dropFirst("lesson-".count))"
         let runner = builder.binaryDirectory.appendingPathComponent(product)
         onProgress?("building \(lesson.name) …")
-        let build = try builder.build(product: product, exercisesDirectory: configuration.exercisesDirectory)
+        let build = try builder.buildIfNeeded(product: product, exercisesDirectory: configuration.exercisesDirectory,
+                                              inputs: buildInputs(runner: "\(lesson.name)") + [
+                                                  "\(configuration.exercisesDirectory)/\(lesson.name)"])
         if build.succeeded {
             return run(lesson, runner: runner, directory: configuration.exercisesDirectory)
         }
@@ -109,7 +111,8 @@ public struct Grader: Sendable {
     private func gradeSolutions(_ lessons: [LessonChecks]) throws -> [LessonReport] {
         let product = "grader-runner-solutions"
         onProgress?("building the solutions …")
-        let build = try builder.build(product: product, exercisesDirectory: configuration.exercisesDirectory)
+        let build = try builder.buildIfNeeded(product: product, exercisesDirectory: configuration.exercisesDirectory,
+                                              inputs: buildInputs(runner: "solutions"))
         guard build.succeeded else {
             let reason = "swift build failed:\n" + (build.errors.isEmpty ? build.logTail
                 : build.errors.prefix(5).map(\.description).joined(separator: "\n"))
@@ -117,6 +120,12 @@ public struct Grader: Sendable {
         }
         let runner = builder.binaryDirectory.appendingPathComponent(product)
         return lessons.map { run($0, runner: runner, directory: configuration.solutionsDirectory) }
+    }
+
+    /// What a runner is built from, besides the lesson's exercises.
+    private func buildInputs(runner: String) -> [String] {
+        ["Package.swift", "Exercises/Support", configuration.solutionsDirectory, "Sources/GraderChecks",
+         "Sources/GraderRunners/\(runner)"]
     }
 
     private func blockedLesson(_ lesson: LessonChecks, reason: String?, directory: String? = nil) -> LessonReport {
@@ -230,7 +239,8 @@ public struct Grader: Sendable {
                                   timeLimit: configuration.timeLimit, memoryLimitMegabytes: configuration.memoryLimitMegabytes,
                                   sourceDirectories: ["/\(configuration.exercisesDirectory)/", "/\(configuration.solutionsDirectory)/",
                                                       "/\(configuration.overlayDirectory)/"],
-                                  packageRoot: configuration.packageRoot.standardizedFileURL.path)
+                                  packageRoot: configuration.packageRoot.standardizedFileURL.path,
+                                  renaming: [(configuration.overlayDirectory + "/", configuration.exercisesDirectory + "/")])
         report.message = crash.message
         report.location = crash.location
         report.notImplemented = crash.notImplemented
