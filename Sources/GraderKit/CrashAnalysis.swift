@@ -29,10 +29,16 @@ struct CrashAnalysis: Equatable {
             var name = String(fatal.dropFirst(notImplementedMarker.count + 2))
             if let open = name.range(of: " (", options: .backwards), name.hasSuffix(")") {
                 location = String(name[open.upperBound..<name.index(before: name.endIndex)])
+                if location!.hasPrefix(packageRoot + "/") { location!.removeFirst(packageRoot.count + 1) }
                 name = String(name[..<open.lowerBound])
             }
             notImplemented = name
             message = "\(notImplementedMarker): \(name)"
+            return
+        }
+        if let fatal, fatal.contains("allocate") {
+            // "failed to allocate 4294967328 bytes of memory with alignment 8", under the runner's address-space limit.
+            message = "ran out of memory (the limit is \(memoryLimitMegabytes) MB): \(fatal)"
             return
         }
         switch termination {

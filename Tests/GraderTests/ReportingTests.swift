@@ -65,7 +65,9 @@ struct ReportingTests {
         #expect(message(.timedOut(seconds: 10)) == "timed out after 10 s (an endless loop?)")
         #expect(message(.signalled(SIGSEGV)).contains("endless recursion"))
         #expect(message(.signalled(SIGXCPU)).contains("more than 10 s of CPU time"))
-        #expect(message(.signalled(SIGABRT), "fatal error: Could not allocate memory") == "ran out of memory (the limit is 512 MB)")
+        #expect(message(.signalled(SIGABRT), "Fatal error: failed to allocate 4294967328 bytes of memory with alignment 8")
+                == "ran out of memory (the limit is 512 MB): failed to allocate 4294967328 bytes of memory with alignment 8")
+        #expect(message(.signalled(SIGABRT), "Could not allocate memory.") == "ran out of memory (the limit is 512 MB)")
         #expect(message(.exited(7), "boom\n") == "stopped with exit status 7 without a result: boom")
     }
 
