@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The child-process side of the grader. Each `grader-runner-NN` executable calls `CheckRunner.main`
@@ -77,16 +78,16 @@ public enum CheckRunner {
     /// CPU time (a backstop for the grader's wall-clock limit), address space, and no core files.
     private static func limitResources(cpuSeconds: Int, memoryMegabytes: Int) {
         #if os(Linux)
-        func limit(_ resource: __rlimit_resource, _ value: UInt64) {
-            var bounds = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
-            _ = setrlimit(__rlimit_resource_t(resource.rawValue), &bounds)
-        }
-        limit(RLIMIT_AS, UInt64(memoryMegabytes) << 20)
+            func limit(_ resource: __rlimit_resource, _ value: UInt64) {
+                var bounds = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
+                _ = setrlimit(__rlimit_resource_t(resource.rawValue), &bounds)
+            }
+            limit(RLIMIT_AS, UInt64(memoryMegabytes) << 20)
         #else
-        func limit(_ resource: Int32, _ value: UInt64) {
-            var bounds = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
-            _ = setrlimit(resource, &bounds)
-        }
+            func limit(_ resource: Int32, _ value: UInt64) {
+                var bounds = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
+                _ = setrlimit(resource, &bounds)
+            }
         #endif
         limit(RLIMIT_CPU, UInt64(cpuSeconds))
         limit(RLIMIT_CORE, 0)

@@ -55,12 +55,15 @@ private func abbreviatedList(_ items: [String], limit: Int, noun: String) -> Str
 
 /// Fails unless `got` has as many values as `expected` and each is within `tolerance`.
 /// `position` names an index for the message ("x 4, y 1, channel 0"); by default "index 17".
-public func expectClose(_ got: [Float], _ expected: [Float], input: @autoclosure () -> String,
-                        tolerance: Tolerance = .standard,
-                        position: (Int) -> String = { "index \($0)" }) throws {
+public func expectClose(
+    _ got: [Float], _ expected: [Float], input: @autoclosure () -> String,
+    tolerance: Tolerance = .standard,
+    position: (Int) -> String = { "index \($0)" }
+) throws {
     guard got.count == expected.count else {
-        throw CheckFailure(input: input(), expected: abbreviated(expected), got: abbreviated(got),
-                           detail: "expected \(expected.count) values, got \(got.count)")
+        throw CheckFailure(
+            input: input(), expected: abbreviated(expected), got: abbreviated(got),
+            detail: "expected \(expected.count) values, got \(got.count)")
     }
     var worst: (index: Int, error: Float)?
     for i in got.indices where !tolerance.accepts(got[i], expected[i]) {
@@ -69,9 +72,10 @@ public func expectClose(_ got: [Float], _ expected: [Float], input: @autoclosure
     }
     if let worst {
         let i = worst.index
-        throw CheckFailure(input: input(), expected: abbreviated(expected, around: i), got: abbreviated(got, around: i),
-                           detail: "max abs error \(formatted(worst.error)) at \(position(i)) "
-                               + "(expected \(formatted(expected[i])), got \(formatted(got[i])))")
+        throw CheckFailure(
+            input: input(), expected: abbreviated(expected, around: i), got: abbreviated(got, around: i),
+            detail: "max abs error \(formatted(worst.error)) at \(position(i)) "
+                + "(expected \(formatted(expected[i])), got \(formatted(got[i])))")
     }
 }
 
@@ -85,23 +89,30 @@ public func abbreviated(_ values: [Float], around index: Int) -> String {
 }
 
 /// Fails unless `got` is within `tolerance` of `expected`.
-public func expectClose(_ got: Float, _ expected: Float, input: @autoclosure () -> String,
-                        tolerance: Tolerance = .standard) throws {
+public func expectClose(
+    _ got: Float, _ expected: Float, input: @autoclosure () -> String,
+    tolerance: Tolerance = .standard
+) throws {
     guard tolerance.accepts(got, expected) else {
         let error = got.isFinite && expected.isFinite ? abs(got - expected) : .infinity
-        throw CheckFailure(input: input(), expected: formatted(expected), got: formatted(got),
-                           detail: "abs error \(formatted(error))")
+        throw CheckFailure(
+            input: input(), expected: formatted(expected), got: formatted(got),
+            detail: "abs error \(formatted(error))")
     }
 }
 
 /// Fails unless `got` has the shape of `expected` and every value is within `tolerance`.
-public func expectClose(_ got: Picture, _ expected: Picture, input: @autoclosure () -> String,
-                        tolerance: Tolerance = .standard) throws {
+public func expectClose(
+    _ got: Picture, _ expected: Picture, input: @autoclosure () -> String,
+    tolerance: Tolerance = .standard
+) throws {
     guard (got.width, got.height, got.channels) == (expected.width, expected.height, expected.channels),
-          got.values.count == expected.values.count else {
-        throw CheckFailure(input: input(), expected: abbreviated(expected), got: abbreviated(got),
-                           detail: "expected shape \(expected.width)x\(expected.height)x\(expected.channels) "
-                               + "(width x height x channels), got \(got.width)x\(got.height)x\(got.channels)")
+        got.values.count == expected.values.count
+    else {
+        throw CheckFailure(
+            input: input(), expected: abbreviated(expected), got: abbreviated(got),
+            detail: "expected shape \(expected.width)x\(expected.height)x\(expected.channels) "
+                + "(width x height x channels), got \(got.width)x\(got.height)x\(got.channels)")
     }
     do {
         try expectClose(got.values, expected.values, input: input(), tolerance: tolerance) { index in
@@ -116,8 +127,10 @@ public func expectClose(_ got: Picture, _ expected: Picture, input: @autoclosure
 }
 
 /// Fails unless `got == expected`; `describe` prints both.
-public func expectEqual<Value: Equatable>(_ got: Value, _ expected: Value, input: @autoclosure () -> String,
-                                          describe: (Value) -> String = { "\($0)" }) throws {
+public func expectEqual<Value: Equatable>(
+    _ got: Value, _ expected: Value, input: @autoclosure () -> String,
+    describe: (Value) -> String = { "\($0)" }
+) throws {
     guard got == expected else {
         throw CheckFailure(input: input(), expected: describe(expected), got: describe(got))
     }
@@ -127,10 +140,11 @@ public func expectEqual<Value: Equatable>(_ got: Value, _ expected: Value, input
 public func expectEqual(_ got: [Int], _ expected: [Int], input: @autoclosure () -> String) throws {
     guard got == expected else {
         let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        throw CheckFailure(input: input(), expected: abbreviated(expected), got: abbreviated(got),
-                           detail: got.count != expected.count
-                               ? "expected \(expected.count) indices, got \(got.count)"
-                               : "first difference at position \(first ?? 0)")
+        throw CheckFailure(
+            input: input(), expected: abbreviated(expected), got: abbreviated(got),
+            detail: got.count != expected.count
+                ? "expected \(expected.count) indices, got \(got.count)"
+                : "first difference at position \(first ?? 0)")
     }
 }
 

@@ -45,8 +45,9 @@ public struct Builder: Sendable {
         var stamps = (try? JSONDecoder().decode([String: BuildStamp].self, from: Data(contentsOf: stampsURL))) ?? [:]
         let binary = binaryDirectory.appendingPathComponent(product)
         if let stamp = stamps[product], stamp.exercisesDirectory == exercisesDirectory,
-           FileManager.default.fileExists(atPath: binary.path),
-           latestModification(of: inputs.map { packageRoot.appendingPathComponent($0) }) < stamp.started {
+            FileManager.default.fileExists(atPath: binary.path),
+            latestModification(of: inputs.map { packageRoot.appendingPathComponent($0) }) < stamp.started
+        {
             return BuildResult(succeeded: true, diagnostics: [], logTail: "up to date")
         }
         let started = Date().timeIntervalSince1970
@@ -85,15 +86,18 @@ public struct Builder: Sendable {
         guard let swift = findExecutable("swift") else { throw GraderError.toolMissing("swift") }
         var environment = ProcessInfo.processInfo.environment
         environment["TRANSFERLAB_EXERCISES"] = exercisesDirectory
-        let outcome = try runChild(swift, arguments: [
-            "build", "--package-path", packageRoot.path, "--scratch-path", scratchURL.path, "--product", product,
-        ], environment: environment, directory: packageRoot, timeLimit: timeLimit)
+        let outcome = try runChild(
+            swift,
+            arguments: [
+                "build", "--package-path", packageRoot.path, "--scratch-path", scratchURL.path, "--product", product,
+            ], environment: environment, directory: packageRoot, timeLimit: timeLimit)
         let log = outcome.standardOutput + "\n" + outcome.standardError
         let diagnostics = Self.parseDiagnostics(log, packageRoot: packageRoot)
         let tail = log.split(separator: "\n", omittingEmptySubsequences: true).suffix(15).joined(separator: "\n")
         if case .timedOut(let seconds) = outcome.termination {
-            return BuildResult(succeeded: false, diagnostics: diagnostics,
-                               logTail: "swift build timed out after \(Int(seconds)) s\n" + tail)
+            return BuildResult(
+                succeeded: false, diagnostics: diagnostics,
+                logTail: "swift build timed out after \(Int(seconds)) s\n" + tail)
         }
         return BuildResult(succeeded: outcome.termination == .exited(0), diagnostics: diagnostics, logTail: tail)
     }
@@ -117,8 +121,11 @@ public struct Builder: Sendable {
         }
         // File by file in the order first mentioned, and top to bottom within a file, as a student reads them.
         let order = Dictionary(diagnostics.enumerated().map { ($1.file, $0) }, uniquingKeysWith: min)
-        return diagnostics.sorted { ($0.file == $1.file) ? ($0.line, $0.column) < ($1.line, $1.column)
-                                                         : order[$0.file]! < order[$1.file]! }
+        return diagnostics.sorted {
+            ($0.file == $1.file)
+                ? ($0.line, $0.column) < ($1.line, $1.column)
+                : order[$0.file]! < order[$1.file]!
+        }
     }
 
     private static func parseDiagnostic(_ line: String, rootPrefix: String) -> Diagnostic? {
@@ -126,12 +133,14 @@ public struct Builder: Sendable {
             guard let marker = line.range(of: ": \(severity): ") else { continue }
             let location = line[..<marker.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
             guard location.count >= 3, let lineNumber = Int(location[location.count - 2]),
-                  let column = Int(location[location.count - 1]) else { continue }
+                let column = Int(location[location.count - 1])
+            else { continue }
             var file = location.dropLast(2).joined(separator: ":")
             guard file.hasSuffix(".swift") else { continue }
             if file.hasPrefix(rootPrefix) { file.removeFirst(rootPrefix.count) }
-            return Diagnostic(file: file, line: lineNumber, column: column, severity: severity,
-                              message: String(line[marker.upperBound...]))
+            return Diagnostic(
+                file: file, line: lineNumber, column: column, severity: severity,
+                message: String(line[marker.upperBound...]))
         }
         return nil
     }

@@ -22,14 +22,17 @@ public struct ChildOutcome: Sendable {
 ///
 /// Both output streams are drained while the child runs (a child that prints forever must not block
 /// on a full pipe) and capped, so a runaway `print` cannot exhaust the grader's memory.
-public func runChild(_ executable: String, arguments: [String], environment: [String: String]? = nil,
-                     directory: URL? = nil, timeLimit: Double, outputLimit: Int = 1 << 20) throws -> ChildOutcome {
+public func runChild(
+    _ executable: String, arguments: [String], environment: [String: String]? = nil,
+    directory: URL? = nil, timeLimit: Double, outputLimit: Int = 1 << 20
+) throws -> ChildOutcome {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
     if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe(), error = Pipe()
+    let output = Pipe()
+    let error = Pipe()
     process.standardOutput = output
     process.standardError = error
     process.standardInput = FileHandle.nullDevice
@@ -64,8 +67,9 @@ public func runChild(_ executable: String, arguments: [String], environment: [St
     } else {
         termination = .exited(process.terminationStatus)
     }
-    return ChildOutcome(termination: termination, standardOutput: standardOutput, standardError: standardError,
-                        seconds: seconds)
+    return ChildOutcome(
+        termination: termination, standardOutput: standardOutput, standardError: standardError,
+        seconds: seconds)
 }
 
 /// Reads a pipe to its end on a thread of its own, keeping the first `limit` bytes.

@@ -35,7 +35,8 @@ public struct GraderConfiguration: Sendable {
         while true {
             let manager = FileManager.default
             if manager.fileExists(atPath: directory.appendingPathComponent("Package.swift").path),
-               manager.fileExists(atPath: directory.appendingPathComponent("Exercises").path) {
+                manager.fileExists(atPath: directory.appendingPathComponent("Exercises").path)
+            {
                 return directory
             }
             let parent = directory.deletingLastPathComponent()

@@ -12,8 +12,10 @@ struct CrashAnalysis: Equatable {
 
     /// `sourceDirectories`: path fragments that mark the student's files, e.g. ["/Exercises/", "/Solutions/"].
     /// `renaming`: path prefixes to show as another (the overlay's copy of a lesson as the student's file).
-    init(termination: Termination, standardError: String, timeLimit: Double, memoryLimitMegabytes: Int,
-         sourceDirectories: [String], packageRoot: String, renaming: [(from: String, to: String)] = []) {
+    init(
+        termination: Termination, standardError: String, timeLimit: Double, memoryLimitMegabytes: Int,
+        sourceDirectories: [String], packageRoot: String, renaming: [(from: String, to: String)] = []
+    ) {
         let lines = standardError.split(separator: "\n").map(String.init)
         let fatal = lines.first { $0.contains("Fatal error: ") }
             .map { String($0[$0.range(of: "Fatal error: ")!.upperBound...]) }
@@ -60,7 +62,8 @@ struct CrashAnalysis: Equatable {
         }
         switch signal {
         case SIGSEGV, SIGBUS: return "crashed: segmentation fault (endless recursion, or a stack overflow?)"
-        case SIGXCPU, SIGKILL: return "stopped after using more than \(seconds(timeLimit)) of CPU time (an endless loop?)"
+        case SIGXCPU, SIGKILL:
+            return "stopped after using more than \(seconds(timeLimit)) of CPU time (an endless loop?)"
         case SIGABRT: return "crashed: aborted" + (lines.contains { $0.contains("alloc") } ? " (out of memory?)" : "")
         case SIGILL, SIGTRAP: return "crashed: a Swift runtime check failed (overflow, index out of range, nil unwrap?)"
         case SIGFPE: return "crashed: arithmetic error (integer division by zero?)"
@@ -68,13 +71,14 @@ struct CrashAnalysis: Equatable {
         }
     }
 
-    /// The first backtrace frame in one of the student's files: "… at /root/pkg/Exercises/lesson-04/Cutout.swift:31:9".
+    /// The first backtrace frame in a student's file: "… at /root/pkg/Exercises/lesson-04/Cutout.swift:31:9".
     private static func location(in lines: [String], sourceDirectories: [String], packageRoot: String) -> String? {
         for line in lines {
             guard let at = line.range(of: " at /", options: .backwards) else { continue }
             let path = String(line[line.index(before: at.upperBound)...])
             guard sourceDirectories.contains(where: { path.contains($0) }),
-                  !path.contains("/Support/") else { continue }
+                !path.contains("/Support/")
+            else { continue }
             let parts = path.split(separator: ":")
             guard parts.count >= 2 else { continue }
             var file = String(parts[0])

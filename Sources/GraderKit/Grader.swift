@@ -38,9 +38,11 @@ public struct Grader: Sendable {
         let product = "grader-runner-\(lesson.name.dropFirst("lesson-".count))"
         let runner = builder.binaryDirectory.appendingPathComponent(product)
         onProgress?("building \(lesson.name) …")
-        let build = try builder.buildIfNeeded(product: product, exercisesDirectory: configuration.exercisesDirectory,
-                                              inputs: buildInputs(runner: "\(lesson.name)") + [
-                                                  "\(configuration.exercisesDirectory)/\(lesson.name)"])
+        let build = try builder.buildIfNeeded(
+            product: product, exercisesDirectory: configuration.exercisesDirectory,
+            inputs: buildInputs(runner: "\(lesson.name)") + [
+                "\(configuration.exercisesDirectory)/\(lesson.name)"
+            ])
         if build.succeeded {
             return run(lesson, runner: runner, directory: configuration.exercisesDirectory)
         }
@@ -48,9 +50,11 @@ public struct Grader: Sendable {
         let lessonPrefix = "\(configuration.exercisesDirectory)/\(lesson.name)/"
         let errorsByFile = Dictionary(grouping: build.errors.filter { $0.file.hasPrefix(lessonPrefix) }, by: \.file)
         guard !errorsByFile.isEmpty else {
-            let reason = build.errors.isEmpty
+            let reason =
+                build.errors.isEmpty
                 ? "swift build failed:\n" + build.logTail
-                : "the build failed outside \(lessonPrefix):\n" + build.errors.prefix(5).map(\.description).joined(separator: "\n")
+                : "the build failed outside \(lessonPrefix):\n"
+                    + build.errors.prefix(5).map(\.description).joined(separator: "\n")
             return blockedLesson(lesson, reason: reason)
         }
         var broken: [String: [Diagnostic]] = [:]  // exercise id → its errors
@@ -58,11 +62,17 @@ public struct Grader: Sendable {
             if let errors = errorsByFile[lessonPrefix + exercise.file] { broken[exercise.id] = errors }
         }
         let helpers = errorsByFile.keys.filter { file in !lesson.exercises.contains { lessonPrefix + $0.file == file } }
-        let helperNote = helpers.isEmpty ? nil : helpers.sorted().flatMap { errorsByFile[$0]! }.map(\.description)
-            .joined(separator: "\n")
+        let helperNote =
+            helpers.isEmpty
+            ? nil
+            : helpers.sorted().flatMap { errorsByFile[$0]! }.map(\.description)
+                .joined(separator: "\n")
 
         // Build again with the files that do not compile swapped for their solutions, so the rest can be graded.
-        onProgress?("\(errorsByFile.keys.sorted().joined(separator: ", ")) does not compile; grading the rest of \(lesson.name) …")
+        onProgress?(
+            "\(errorsByFile.keys.sorted().joined(separator: ", ")) does not compile; "
+                + "grading the rest of \(lesson.name) …"
+        )
         try prepareOverlay(for: lesson, replacing: Set(errorsByFile.keys.map { ($0 as NSString).lastPathComponent }))
         let fallback = try builder.build(product: product, exercisesDirectory: configuration.overlayDirectory)
         var report: LessonReport
@@ -96,8 +106,9 @@ public struct Grader: Sendable {
         try? manager.removeItem(at: overlay)
         try manager.createDirectory(at: overlay, withIntermediateDirectories: true)
         for other in Catalog.lessons {
-            try manager.copyItem(at: configuration.url(configuration.exercisesDirectory).appendingPathComponent(other.name),
-                                 to: overlay.appendingPathComponent(other.name))
+            try manager.copyItem(
+                at: configuration.url(configuration.exercisesDirectory).appendingPathComponent(other.name),
+                to: overlay.appendingPathComponent(other.name))
         }
         for file in files {
             let target = overlay.appendingPathComponent(lesson.name).appendingPathComponent(file)
@@ -111,11 +122,15 @@ public struct Grader: Sendable {
     private func gradeSolutions(_ lessons: [LessonChecks]) throws -> [LessonReport] {
         let product = "grader-runner-solutions"
         onProgress?("building the solutions …")
-        let build = try builder.buildIfNeeded(product: product, exercisesDirectory: configuration.exercisesDirectory,
-                                              inputs: buildInputs(runner: "solutions"))
+        let build = try builder.buildIfNeeded(
+            product: product, exercisesDirectory: configuration.exercisesDirectory,
+            inputs: buildInputs(runner: "solutions"))
         guard build.succeeded else {
-            let reason = "swift build failed:\n" + (build.errors.isEmpty ? build.logTail
-                : build.errors.prefix(5).map(\.description).joined(separator: "\n"))
+            let reason =
+                "swift build failed:\n"
+                + (build.errors.isEmpty
+                    ? build.logTail
+                    : build.errors.prefix(5).map(\.description).joined(separator: "\n"))
             return lessons.map { blockedLesson($0, reason: reason, directory: configuration.solutionsDirectory) }
         }
         let runner = builder.binaryDirectory.appendingPathComponent(product)
@@ -124,18 +139,26 @@ public struct Grader: Sendable {
 
     /// What a runner is built from, besides the lesson's exercises.
     private func buildInputs(runner: String) -> [String] {
-        ["Package.swift", "Exercises/Support", configuration.solutionsDirectory, "Sources/GraderChecks",
-         "Sources/GraderRunners/\(runner)"]
+        [
+            "Package.swift", "Exercises/Support", configuration.solutionsDirectory, "Sources/GraderChecks",
+            "Sources/GraderRunners/\(runner)",
+        ]
     }
 
     private func blockedLesson(_ lesson: LessonChecks, reason: String?, directory: String? = nil) -> LessonReport {
         let directory = directory ?? configuration.exercisesDirectory
-        return LessonReport(lesson: lesson.name, title: lesson.title, buildError: reason, exercises: lesson.exercises.map {
-            ExerciseReport(id: $0.id, lesson: lesson.name, file: "\(directory)/\($0.relativePath)", function: $0.function,
-                           status: .blocked, diagnostics: [],
-                           checks: $0.checks.map { notRun(CheckReport(id: $0.id, name: $0.name, status: .error, ran: false),
-                                                          "not run: \(lesson.name) could not be built") })
-        })
+        return LessonReport(
+            lesson: lesson.name, title: lesson.title, buildError: reason,
+            exercises: lesson.exercises.map {
+                ExerciseReport(
+                    id: $0.id, lesson: lesson.name, file: "\(directory)/\($0.relativePath)", function: $0.function,
+                    status: .blocked, diagnostics: [],
+                    checks: $0.checks.map {
+                        notRun(
+                            CheckReport(id: $0.id, name: $0.name, status: .error, ran: false),
+                            "not run: \(lesson.name) could not be built")
+                    })
+            })
     }
 
     private func notRun(_ check: CheckReport, _ message: String) -> CheckReport {
@@ -146,8 +169,10 @@ public struct Grader: Sendable {
 
     /// Runs every check of `lesson` (except the exercises in `skipping`): exercises in parallel, the checks
     /// of one exercise in order, each in its own process.
-    private func run(_ lesson: LessonChecks, runner: URL, directory: String,
-                     skipping: [String: [Diagnostic]] = [:]) -> LessonReport {
+    private func run(
+        _ lesson: LessonChecks, runner: URL, directory: String,
+        skipping: [String: [Diagnostic]] = [:]
+    ) -> LessonReport {
         onProgress?("grading \(lesson.name) …")
         let results = LockedArray<ExerciseReport?>(repeating: nil, count: lesson.exercises.count)
         let gate = DispatchSemaphore(value: max(1, configuration.parallelism))
@@ -155,16 +180,20 @@ public struct Grader: Sendable {
             let exercise = lesson.exercises[index]
             let file = "\(directory)/\(exercise.relativePath)"
             if skipping[exercise.id] != nil {
-                results[index] = ExerciseReport(id: exercise.id, lesson: lesson.name, file: file, function: exercise.function,
-                                                status: .compileError, diagnostics: [], checks: exercise.checks.map {
-                                                    CheckReport(id: $0.id, name: $0.name, status: .error, ran: false) })
+                results[index] = ExerciseReport(
+                    id: exercise.id, lesson: lesson.name, file: file, function: exercise.function,
+                    status: .compileError, diagnostics: [],
+                    checks: exercise.checks.map {
+                        CheckReport(id: $0.id, name: $0.name, status: .error, ran: false)
+                    })
                 return
             }
             gate.wait()
             defer { gate.signal() }
             results[index] = run(exercise, lesson: lesson, file: file, runner: runner)
         }
-        return LessonReport(lesson: lesson.name, title: lesson.title, buildError: nil, exercises: results.values.map { $0! })
+        return LessonReport(
+            lesson: lesson.name, title: lesson.title, buildError: nil, exercises: results.values.map { $0! })
     }
 
     private func run(_ exercise: ExerciseChecks, lesson: LessonChecks, file: String, runner: URL) -> ExerciseReport {
@@ -172,8 +201,10 @@ public struct Grader: Sendable {
         var timedOut = false
         for check in exercise.checks {
             if timedOut {
-                checks.append(CheckReport(id: check.id, name: check.name, status: .error,
-                                          message: "not run: an earlier check of this exercise timed out", ran: false))
+                checks.append(
+                    CheckReport(
+                        id: check.id, name: check.name, status: .error,
+                        message: "not run: an earlier check of this exercise timed out", ran: false))
                 continue
             }
             let report = run(check, of: exercise, runner: runner)
@@ -186,22 +217,26 @@ public struct Grader: Sendable {
         } else {
             status = checks.allSatisfy { $0.status == .pass } ? .pass : .fail
         }
-        return ExerciseReport(id: exercise.id, lesson: lesson.name, file: file, function: exercise.function,
-                              status: status, diagnostics: [], checks: checks)
+        return ExerciseReport(
+            id: exercise.id, lesson: lesson.name, file: file, function: exercise.function,
+            status: status, diagnostics: [], checks: checks)
     }
 
     private func run(_ check: Check, of exercise: ExerciseChecks, runner: URL) -> CheckReport {
         var report = CheckReport(id: check.id, name: check.name, status: .error, ran: true)
         var environment = ProcessInfo.processInfo.environment
         // A short backtrace, without colours or registers, in which the student's file and line can be found.
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,"
+        environment["SWIFT_BACKTRACE"] =
+            "enable=yes,interactive=no,color=no,threads=crashed,registers=none,"
             + "images=none,limit=32,top=8,sanitize=no"
         let outcome: ChildOutcome
         do {
-            outcome = try runChild(runner.path, arguments: [
-                check.id, "--time-limit", "\(Int(configuration.timeLimit.rounded(.up)))",
-                "--memory-limit-mb", "\(configuration.memoryLimitMegabytes)",
-            ], environment: environment, directory: configuration.packageRoot, timeLimit: configuration.timeLimit)
+            outcome = try runChild(
+                runner.path,
+                arguments: [
+                    check.id, "--time-limit", "\(Int(configuration.timeLimit.rounded(.up)))",
+                    "--memory-limit-mb", "\(configuration.memoryLimitMegabytes)",
+                ], environment: environment, directory: configuration.packageRoot, timeLimit: configuration.timeLimit)
         } catch {
             report.message = "could not start \(runner.lastPathComponent): \(error)"
             report.ran = false
@@ -212,8 +247,9 @@ public struct Grader: Sendable {
         var result: CheckRunner.Result?
         for line in outcome.standardOutput.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix(CheckRunner.resultMarker) {
-                result = try? JSONDecoder().decode(CheckRunner.Result.self,
-                                                   from: Data(line.dropFirst(CheckRunner.resultMarker.count).utf8))
+                result = try? JSONDecoder().decode(
+                    CheckRunner.Result.self,
+                    from: Data(line.dropFirst(CheckRunner.resultMarker.count).utf8))
             } else {
                 printed.append(line)
             }
@@ -235,12 +271,15 @@ public struct Grader: Sendable {
             }
             return report
         }
-        let crash = CrashAnalysis(termination: outcome.termination, standardError: outcome.standardError,
-                                  timeLimit: configuration.timeLimit, memoryLimitMegabytes: configuration.memoryLimitMegabytes,
-                                  sourceDirectories: ["/\(configuration.exercisesDirectory)/", "/\(configuration.solutionsDirectory)/",
-                                                      "/\(configuration.overlayDirectory)/"],
-                                  packageRoot: configuration.packageRoot.standardizedFileURL.path,
-                                  renaming: [(configuration.overlayDirectory + "/", configuration.exercisesDirectory + "/")])
+        let crash = CrashAnalysis(
+            termination: outcome.termination, standardError: outcome.standardError,
+            timeLimit: configuration.timeLimit, memoryLimitMegabytes: configuration.memoryLimitMegabytes,
+            sourceDirectories: [
+                "/\(configuration.exercisesDirectory)/", "/\(configuration.solutionsDirectory)/",
+                "/\(configuration.overlayDirectory)/",
+            ],
+            packageRoot: configuration.packageRoot.standardizedFileURL.path,
+            renaming: [(configuration.overlayDirectory + "/", configuration.exercisesDirectory + "/")])
         report.message = crash.message
         report.location = crash.location
         report.notImplemented = crash.notImplemented

@@ -83,17 +83,20 @@ public struct GradingSession: Sendable {
                 let entry = progress.exercises[exercise.id]
                 let status = entry?.status ?? "not graded"
                 let checks = entry?.checksPassed.map { ", \($0)/\(entry?.checks ?? 0) checks" } ?? ""
-                print("  \(exercise.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(status)\(checks), "
-                      + "hints \(progress.hintsShown(of: exercise.id))/\(hints.hints(for: exercise.id).count)"
-                      + "  Exercises/\(exercise.relativePath)")
+                print(
+                    "  \(exercise.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(status)\(checks), "
+                        + "hints \(progress.hintsShown(of: exercise.id))/\(hints.hints(for: exercise.id).count)"
+                        + "  Exercises/\(exercise.relativePath)")
             }
         }
     }
 
     /// Grades, then polls the exercises once a second and grades the affected lessons again after each change.
     public func watch(lessons: [Int], pollInterval: Double = 1) throws -> Never {
-        let directory = configuration.url(configuration.gradeSolutions ? configuration.solutionsDirectory
-                                          : configuration.exercisesDirectory)
+        let directory = configuration.url(
+            configuration.gradeSolutions
+                ? configuration.solutionsDirectory
+                : configuration.exercisesDirectory)
         var snapshot = FileSnapshot.take(of: directory)
         var toGrade = lessons
         while true {
@@ -106,6 +109,7 @@ public struct GradingSession: Sendable {
                 print("grader: error: \(error)")
             }
             print("\nWatching \(directory.lastPathComponent)/ for changes (Ctrl-C to stop) …")
+            fflush(nil)  // standard output may be a pipe or a file: show this round now, not at exit
             while true {
                 Thread.sleep(forTimeInterval: pollInterval)
                 var changed = FileSnapshot.take(of: directory).changes(since: snapshot)

@@ -98,7 +98,10 @@ public struct Summary: Codable, Equatable, Sendable {
             }
             for check in exercise.checks {
                 checks += 1
-                if !check.ran { checksNotRun += 1; continue }
+                if !check.ran {
+                    checksNotRun += 1
+                    continue
+                }
                 checksRun += 1
                 if check.status == .pass { checksPassed += 1 } else { checksFailed += 1 }
             }

@@ -34,8 +34,11 @@ public struct TextReport {
         switch exercise.status {
         case .notStarted:
             let location = exercise.checks.first?.location.map { " (\($0))" } ?? ""
-            return ["  " + yellow("·") + " \(file) — not started: \(exercise.function) is not implemented yet\(location); "
-                    + "\(exercise.checks.count) checks waiting"]
+            return [
+                "  " + yellow("·") + " \(file) — not started: \(exercise.function) "
+                    + "is not implemented yet\(location); "
+                    + "\(exercise.checks.count) checks waiting"
+            ]
         case .compileError:
             return ["  " + red("✗") + " \(file) — does not compile"]
                 + exercise.diagnostics.map { "      " + red($0.description) }
@@ -44,8 +47,10 @@ public struct TextReport {
             let reason = exercise.checks.first?.message ?? "not run"
             return ["  " + yellow("·") + " \(file) — \(reason)"]
         case .pass, .fail:
-            var lines = ["  " + (exercise.status == .pass ? green("✓") : red("✗"))
-                         + " \(file) — \(exercise.function): \(passed)/\(exercise.checks.count) checks pass"]
+            var lines = [
+                "  " + (exercise.status == .pass ? green("✓") : red("✗"))
+                    + " \(file) — \(exercise.function): \(passed)/\(exercise.checks.count) checks pass"
+            ]
             for check in exercise.checks { lines += render(check) }
             if exercise.status == .fail, let hint = hint(exercise.id) {
                 lines.append("      " + cyan("hint \(hint.number)/\(hint.count):") + " \(hint.text)")
@@ -76,18 +81,24 @@ public struct TextReport {
     }
 
     private func summaryTable(_ report: GradeReport) -> [String] {
-        let header = ["", "exercises", "passed", "failing", "not started", "not compiling", "checks run", "passed", "failed",
-                      "not run"]
+        let header = [
+            "", "exercises", "passed", "failing", "not started", "not compiling", "checks run", "passed", "failed",
+            "not run",
+        ]
         func row(_ name: String, _ s: Summary) -> [String] {
-            [name] + [s.exercises, s.passed, s.failing, s.notStarted, s.notCompiling, s.checksRun, s.checksPassed,
-                      s.checksFailed, s.checksNotRun].map(String.init)
+            [name]
+                + [
+                    s.exercises, s.passed, s.failing, s.notStarted, s.notCompiling, s.checksRun, s.checksPassed,
+                    s.checksFailed, s.checksNotRun,
+                ].map(String.init)
         }
         var rows = report.lessons.map { row($0.lesson, Summary($0.exercises)) }
         if report.lessons.count > 1 { rows.append(row("total", report.summary)) }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! }
         func format(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                column == 0
+                    ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
         }
@@ -97,7 +108,8 @@ public struct TextReport {
     private func closingLine(_ report: GradeReport) -> String {
         let s = report.summary
         let mode = report.mode == "solutions" ? " (grading Solutions/)" : ""
-        var line = "\(s.passed) of \(s.exercises) exercises pass\(mode); checks: \(s.checksRun) ran, "
+        var line =
+            "\(s.passed) of \(s.exercises) exercises pass\(mode); checks: \(s.checksRun) ran, "
             + "\(s.checksPassed) passed, \(s.checksFailed) failed, \(s.checksNotRun) not run."
         if let next = report.lessons.flatMap(\.exercises).first(where: { $0.status != .pass }) {
             line += "\nNext: \(next.file)"

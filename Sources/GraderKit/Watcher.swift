@@ -17,13 +17,18 @@ public struct FileSnapshot: Equatable, Sendable {
     public static func take(of directory: URL) -> FileSnapshot {
         var stamps: [String: Stamp] = [:]
         let root = directory.standardizedFileURL.path
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [
-            .contentModificationDateKey, .fileSizeKey, .isRegularFileKey,
-        ])
+        let enumerator = FileManager.default.enumerator(
+            at: directory,
+            includingPropertiesForKeys: [
+                .contentModificationDateKey, .fileSizeKey, .isRegularFileKey,
+            ])
         while let url = enumerator?.nextObject() as? URL {
             guard ["swift", "json"].contains(url.pathExtension),
-                  let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey]),
-                  values.isRegularFile == true else { continue }
+                let values = try? url.resourceValues(forKeys: [
+                    .contentModificationDateKey, .fileSizeKey, .isRegularFileKey,
+                ]),
+                values.isRegularFile == true
+            else { continue }
             var path = url.standardizedFileURL.path
             if path.hasPrefix(root + "/") { path.removeFirst(root.count + 1) }
             stamps[path] = Stamp(modified: values.contentModificationDate ?? .distantPast, size: values.fileSize ?? 0)

@@ -31,7 +31,8 @@ struct GraderCommand: ParsableCommand {
     @Flag(help: "Print the results as JSON on standard output.")
     var json = false
 
-    @Option(name: .customLong("hint"), help: ArgumentHelp("Reveal the next hint of an exercise.", valueName: "exercise"))
+    @Option(
+        name: .customLong("hint"), help: ArgumentHelp("Reveal the next hint of an exercise.", valueName: "exercise"))
     var hintExercise: String?
 
     @Flag(help: "Grade again whenever a file under Exercises/ changes (polls once a second; Ctrl-C stops).")
@@ -86,9 +87,10 @@ struct GraderCommand: ParsableCommand {
         configuration.timeLimit = timeLimit
         configuration.memoryLimitMegabytes = memoryLimit
         configuration.gradeSolutions = solutions
-        let session = GradingSession(configuration: configuration, json: json,
-                                     colour: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                                         && isatty(STDOUT_FILENO) == 1)
+        let session = GradingSession(
+            configuration: configuration, json: json,
+            colour: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                && isatty(STDOUT_FILENO) == 1)
         if let hintExercise {
             try session.revealHint(of: hintExercise)
         } else if list {

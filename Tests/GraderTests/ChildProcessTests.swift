@@ -1,6 +1,7 @@
 import Foundation
-@testable import GraderKit
 import Testing
+
+@testable import GraderKit
 
 @Suite("Child processes end, one way or another")
 struct ChildProcessTests {
@@ -25,7 +26,8 @@ struct ChildProcessTests {
         #expect(exited.standardOutput == "out\n" && exited.standardError == "err\n")
         let killed = try runChild("/bin/sh", arguments: ["-c", "kill -SEGV $$"], timeLimit: 10)
         #expect(killed.termination == .signalled(SIGSEGV))
-        let flood = try runChild("/bin/sh", arguments: ["-c", "yes | head -c 5000000"], timeLimit: 20, outputLimit: 1000)
+        let flood = try runChild(
+            "/bin/sh", arguments: ["-c", "yes | head -c 5000000"], timeLimit: 20, outputLimit: 1000)
         #expect(flood.termination == .exited(0))
         #expect(flood.standardOutput.hasSuffix("… (output cut)") && flood.standardOutput.count < 1100)
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GraderChecks
-@testable import GraderKit
 import Testing
+
+@testable import GraderKit
 
 /// The grader as a student meets it: real `swift build`s of the check runners and a real child process per
 /// check, on a copy of the exercises under .grader/tests/ (so the student's own files are never touched),
@@ -29,14 +30,16 @@ struct EndToEndTests {
         try? manager.removeItem(at: copy)
         try manager.createDirectory(at: copy, withIntermediateDirectories: true)
         for lesson in Catalog.lessons {
-            try manager.copyItem(at: packageRoot.appendingPathComponent("Exercises/\(lesson.name)"),
-                                 to: copy.appendingPathComponent(lesson.name))
+            try manager.copyItem(
+                at: packageRoot.appendingPathComponent("Exercises/\(lesson.name)"),
+                to: copy.appendingPathComponent(lesson.name))
         }
         let lesson04 = copy.appendingPathComponent("lesson-04")
         for file in solutions {
             try manager.removeItem(at: lesson04.appendingPathComponent(file))
-            try manager.copyItem(at: packageRoot.appendingPathComponent("Solutions/lesson-04/\(file)"),
-                                 to: lesson04.appendingPathComponent(file))
+            try manager.copyItem(
+                at: packageRoot.appendingPathComponent("Solutions/lesson-04/\(file)"),
+                to: lesson04.appendingPathComponent(file))
         }
         for (file, body) in replacements {
             let url = lesson04.appendingPathComponent(file)
@@ -75,11 +78,15 @@ struct EndToEndTests {
 
     @Test("a crash, an endless loop and a memory hog are reported as failures; the correct exercise passes")
     func crashLoopMemory() throws {
-        try prepareExercises(lesson04: [
-            "Cutout.swift": "    return Picture(width: 1, height: 1, channels: 1, values: [picture.values[picture.values.count]])",
-            "MixUp.swift": "    var turns = 0\n    while lambda >= 0 { turns += 1 }\n    return first",
-            "CutMix.swift": "    let hog = [Float](repeating: 1, count: 1 << 30)\n    return hog.isEmpty ? second : first",
-        ], solutions: ["HorizontalFlip.swift"])
+        try prepareExercises(
+            lesson04: [
+                "Cutout.swift":
+                    "    let past = picture.values.count\n"
+                    + "    return Picture(width: 1, height: 1, channels: 1, values: [picture.values[past]])",
+                "MixUp.swift": "    var turns = 0\n    while lambda >= 0 { turns += 1 }\n    return first",
+                "CutMix.swift":
+                    "    let hog = [Float](repeating: 1, count: 1 << 30)\n    return hog.isEmpty ? second : first",
+            ], solutions: ["HorizontalFlip.swift"])
         let start = Date()
         let report = try Grader(configuration: configuration(timeLimit: 2)).grade(lessons: [4])
         let exercises = Dictionary(uniqueKeysWithValues: report.lessons[0].exercises.map { ($0.id, $0) })
@@ -88,7 +95,7 @@ struct EndToEndTests {
         let cutout = try #require(exercises["cutout"])
         #expect(cutout.status == .fail)
         #expect(cutout.checks.allSatisfy { $0.status == .error && $0.message == "crashed: Index out of range" })
-        #expect(cutout.checks.first?.location == "\(Self.exercises)/lesson-04/Cutout.swift:20")
+        #expect(cutout.checks.first?.location == "\(Self.exercises)/lesson-04/Cutout.swift:21")
 
         let mixUp = try #require(exercises["mixup"])
         #expect(mixUp.status == .fail)
@@ -103,8 +110,9 @@ struct EndToEndTests {
 
     @Test("a compile error is reported with file and line, and the lesson's other exercises are still graded")
     func compileError() throws {
-        try prepareExercises(lesson04: ["HorizontalFlip.swift": "    return picture.flipped(horizontally: true)"],
-                             solutions: ["Cutout.swift"])
+        try prepareExercises(
+            lesson04: ["HorizontalFlip.swift": "    return picture.flipped(horizontally: true)"],
+            solutions: ["Cutout.swift"])
         let report = try Grader(configuration: configuration()).grade(lessons: [4])
         let exercises = Dictionary(uniqueKeysWithValues: report.lessons[0].exercises.map { ($0.id, $0) })
         let flip = try #require(exercises["horizontal-flip"])

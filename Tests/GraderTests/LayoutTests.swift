@@ -25,15 +25,18 @@ struct LayoutTests {
         let manager = FileManager.default
         for lesson in Catalog.lessons {
             let expected = Set(lesson.exercises.map(\.file))
-            let exercises = try manager.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Exercises/\(lesson.name)").path)
-            let solutions = try manager.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Solutions/\(lesson.name)").path)
+            let exercises = try manager.contentsOfDirectory(
+                atPath: packageRoot.appendingPathComponent("Exercises/\(lesson.name)").path)
+            let solutions = try manager.contentsOfDirectory(
+                atPath: packageRoot.appendingPathComponent("Solutions/\(lesson.name)").path)
             #expect(Set(exercises) == expected, "\(lesson.name)")
             #expect(Set(solutions) == expected, "\(lesson.name)")
         }
     }
 
-    @Test("each stub is its solution with the body replaced by a TODO and todo(\"function\")",
-          arguments: Catalog.exercises.map(\.relativePath))
+    @Test(
+        "each stub is its solution with the body replaced by a TODO and todo(\"function\")",
+        arguments: Catalog.exercises.map(\.relativePath))
     func stubMirrorsSolution(path: String) throws {
         let exercise = try #require(Catalog.exercises.first { $0.relativePath == path })
         let stub = try read("Exercises/\(path)").split(separator: "\n", omittingEmptySubsequences: false)

@@ -3,8 +3,11 @@
 import Exercises01
 import GraderChecks
 
-CheckRunner.main([Lesson01.checks(Lesson01.Functions(
-    centerCroppedToSquare: Exercises01.centerCroppedToSquare,
-    normalizedChannelsFirst: Exercises01.normalizedChannelsFirst,
-    softmax: Exercises01.softmax,
-    topK: Exercises01.topK))])
+CheckRunner.main([
+    Lesson01.checks(
+        Lesson01.Functions(
+            centerCroppedToSquare: Exercises01.centerCroppedToSquare,
+            normalizedChannelsFirst: Exercises01.normalizedChannelsFirst,
+            softmax: Exercises01.softmax,
+            topK: Exercises01.topK))
+])

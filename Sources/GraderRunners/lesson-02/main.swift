@@ -3,8 +3,11 @@
 import Exercises02
 import GraderChecks
 
-CheckRunner.main([Lesson02.checks(Lesson02.Functions(
-    globalAveragePooled: Exercises02.globalAveragePooled,
-    l2Normalized: Exercises02.l2Normalized,
-    cosineSimilarity: Exercises02.cosineSimilarity,
-    nearestNeighbours: Exercises02.nearestNeighbours))])
+CheckRunner.main([
+    Lesson02.checks(
+        Lesson02.Functions(
+            globalAveragePooled: Exercises02.globalAveragePooled,
+            l2Normalized: Exercises02.l2Normalized,
+            cosineSimilarity: Exercises02.cosineSimilarity,
+            nearestNeighbours: Exercises02.nearestNeighbours))
+])

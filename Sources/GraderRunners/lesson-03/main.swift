@@ -3,7 +3,10 @@
 import Exercises03
 import GraderChecks
 
-CheckRunner.main([Lesson03.checks(Lesson03.Functions(
-    adamStep: Exercises03.adamStep,
-    earlyStopping: Exercises03.earlyStopping,
-    warmupCosineLearningRate: Exercises03.warmupCosineLearningRate))])
+CheckRunner.main([
+    Lesson03.checks(
+        Lesson03.Functions(
+            adamStep: Exercises03.adamStep,
+            earlyStopping: Exercises03.earlyStopping,
+            warmupCosineLearningRate: Exercises03.warmupCosineLearningRate))
+])

@@ -3,8 +3,11 @@
 import Exercises04
 import GraderChecks
 
-CheckRunner.main([Lesson04.checks(Lesson04.Functions(
-    horizontallyFlipped: Exercises04.horizontallyFlipped,
-    cutout: Exercises04.cutout,
-    mixUp: Exercises04.mixUp,
-    cutMix: Exercises04.cutMix))])
+CheckRunner.main([
+    Lesson04.checks(
+        Lesson04.Functions(
+            horizontallyFlipped: Exercises04.horizontallyFlipped,
+            cutout: Exercises04.cutout,
+            mixUp: Exercises04.mixUp,
+            cutMix: Exercises04.cutMix))
+])

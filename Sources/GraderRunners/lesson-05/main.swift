@@ -3,8 +3,11 @@
 import Exercises05
 import GraderChecks
 
-CheckRunner.main([Lesson05.checks(Lesson05.Functions(
-    crossEntropyGradient: Exercises05.crossEntropyGradient,
-    fgsmStep: Exercises05.fgsmStep,
-    projected: Exercises05.projected,
-    pgdStep: Exercises05.pgdStep))])
+CheckRunner.main([
+    Lesson05.checks(
+        Lesson05.Functions(
+            crossEntropyGradient: Exercises05.crossEntropyGradient,
+            fgsmStep: Exercises05.fgsmStep,
+            projected: Exercises05.projected,
+            pgdStep: Exercises05.pgdStep))
+])

@@ -3,8 +3,11 @@
 import Exercises06
 import GraderChecks
 
-CheckRunner.main([Lesson06.checks(Lesson06.Functions(
-    totalVariation: Exercises06.totalVariation,
-    totalVariationGradient: Exercises06.totalVariationGradient,
-    rolled: Exercises06.rolled,
-    idealImageStep: Exercises06.idealImageStep))])
+CheckRunner.main([
+    Lesson06.checks(
+        Lesson06.Functions(
+            totalVariation: Exercises06.totalVariation,
+            totalVariationGradient: Exercises06.totalVariationGradient,
+            rolled: Exercises06.rolled,
+            idealImageStep: Exercises06.idealImageStep))
+])
