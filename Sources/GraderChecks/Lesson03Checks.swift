@@ -167,9 +167,9 @@ public enum Lesson03 {
                 },
                 Check(id: "early-stopping/random", name: "matches the reference on 200 random loss curves") {
                     try trials(200, seed: 101) { generator in
-                        // Multiples of 1/64 are exact in Float: "smaller by more than minDelta" is never a rounding call.
-                        let losses = (0..<generator.int(in: 1...15)).map { _ in Float(generator.int(in: 16...128)) / 64
-                        }
+                        // Multiples of 1/64 are exact in Float: "lower by more than minDelta" is never a rounding call.
+                        let epochs = generator.int(in: 1...15)
+                        let losses = (0..<epochs).map { _ in Float(generator.int(in: 16...128)) / 64 }
                         try compare(
                             losses, patience: generator.int(in: 1...4),
                             minDelta: Float(generator.int(in: 0...4)) / 64)

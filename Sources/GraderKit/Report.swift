@@ -69,6 +69,7 @@ public struct LessonReport: Codable, Equatable, Sendable {
 }
 
 /// Counts over exercises and checks: the summary table, and the `summary` object of `--json`.
+/// Every check is exactly one of: passed, failed (both "ran"), not started, not run.
 public struct Summary: Codable, Equatable, Sendable {
     public var exercises = 0
     public var passed = 0
@@ -77,12 +78,14 @@ public struct Summary: Codable, Equatable, Sendable {
     /// Exercises that do not compile, or could not be built because another file of the lesson does not.
     public var notCompiling = 0
     public var checks = 0
-    /// Checks that were started (pass, fail, or crash / time out / not implemented).
+    /// Checks that reached the student's code and ended: a pass, a wrong answer, a crash, a time-out.
     public var checksRun = 0
     public var checksPassed = 0
-    /// Checks that were started and did not pass.
+    /// Checks that ran and did not pass.
     public var checksFailed = 0
-    /// Checks never started: compile errors, or skipped after a time-out.
+    /// Checks stopped at the exercise's own `todo(_:)`.
+    public var checksNotStarted = 0
+    /// Checks never started: a file that does not compile, or skipped after a time-out.
     public var checksNotRun = 0
 
     public init() {}
@@ -100,10 +103,12 @@ public struct Summary: Codable, Equatable, Sendable {
                 checks += 1
                 if !check.ran {
                     checksNotRun += 1
-                    continue
+                } else if check.notImplemented == exercise.function {
+                    checksNotStarted += 1
+                } else {
+                    checksRun += 1
+                    if check.status == .pass { checksPassed += 1 } else { checksFailed += 1 }
                 }
-                checksRun += 1
-                if check.status == .pass { checksPassed += 1 } else { checksFailed += 1 }
             }
         }
     }
@@ -115,7 +120,8 @@ public struct GradeReport: Codable, Equatable, Sendable {
     public var version = 1
     /// "exercises", or "solutions" for `--solutions`.
     public var mode: String
-    /// "pass" when every exercise graded passes, "fail" when some do not, "error" when no check could run at all.
+    /// "pass" when every exercise graded passes, "fail" when some do not, "error" when no check could even
+    /// be started (nothing compiled).
     public var status: String
     public var summary: Summary
     public var lessons: [LessonReport]
@@ -125,7 +131,7 @@ public struct GradeReport: Codable, Equatable, Sendable {
         self.lessons = lessons
         let exercises = lessons.flatMap(\.exercises)
         summary = Summary(exercises)
-        if summary.checksRun == 0 {
+        if summary.checksNotRun == summary.checks {
             status = "error"
         } else {
             status = summary.passed == summary.exercises ? "pass" : "fail"

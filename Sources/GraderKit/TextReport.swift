@@ -82,14 +82,14 @@ public struct TextReport {
 
     private func summaryTable(_ report: GradeReport) -> [String] {
         let header = [
-            "", "exercises", "passed", "failing", "not started", "not compiling", "checks run", "passed", "failed",
-            "not run",
+            "", "total", "passed", "failing", "not started", "not compiling", "total", "ran", "passed", "failed",
+            "not started", "not run",
         ]
         func row(_ name: String, _ s: Summary) -> [String] {
             [name]
                 + [
-                    s.exercises, s.passed, s.failing, s.notStarted, s.notCompiling, s.checksRun, s.checksPassed,
-                    s.checksFailed, s.checksNotRun,
+                    s.exercises, s.passed, s.failing, s.notStarted, s.notCompiling, s.checks, s.checksRun,
+                    s.checksPassed, s.checksFailed, s.checksNotStarted, s.checksNotRun,
                 ].map(String.init)
         }
         var rows = report.lessons.map { row($0.lesson, Summary($0.exercises)) }
@@ -102,16 +102,29 @@ public struct TextReport {
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ")
         }
-        return [bold(format(header))] + rows.map(format)
+        // A group line over the two halves, so the two "passed" columns cannot be confused.
+        func span(_ columns: ClosedRange<Int>, _ title: String) -> String {
+            let width = columns.map { widths[$0] }.reduce(0, +) + 2 * (columns.count - 1)
+            let dashes = max(2, width - title.count - 2)
+            return String(repeating: "─", count: dashes / 2) + " \(title) "
+                + String(repeating: "─", count: dashes - dashes / 2)
+        }
+        let groups = String(repeating: " ", count: widths[0]) + "  " + span(1...5, "exercises") + "  "
+            + span(6...11, "checks")
+        return [bold(groups), bold(format(header))] + rows.map(format)
     }
 
     private func closingLine(_ report: GradeReport) -> String {
         let s = report.summary
         let mode = report.mode == "solutions" ? " (grading Solutions/)" : ""
         var line =
-            "\(s.passed) of \(s.exercises) exercises pass\(mode); checks: \(s.checksRun) ran, "
-            + "\(s.checksPassed) passed, \(s.checksFailed) failed, \(s.checksNotRun) not run."
-        if let next = report.lessons.flatMap(\.exercises).first(where: { $0.status != .pass }) {
+            "\(s.passed) of \(s.exercises) exercises pass\(mode); checks: \(s.checksRun) ran (\(s.checksPassed) passed, "
+            + "\(s.checksFailed) failed), \(s.checksNotStarted) not started, \(s.checksNotRun) not run."
+        // Fix what is broken before starting something new.
+        let exercises = report.lessons.flatMap(\.exercises)
+        if let next = exercises.first(where: { [.compileError, .fail].contains($0.status) })
+            ?? exercises.first(where: { $0.status != .pass })
+        {
             line += "\nNext: \(next.file)"
         }
         return line

@@ -153,7 +153,7 @@ struct ReportingTests {
         #expect(report.summary.checksRun == 3 && report.summary.checksPassed == 1 && report.summary.failing == 2)
         #expect(
             text.hasSuffix(
-                "0 of 2 exercises pass; checks: 3 ran, 1 passed, 2 failed, 0 not run.\n"
+                "0 of 2 exercises pass; checks: 3 ran (1 passed, 2 failed), 0 not started, 0 not run.\n"
                     + "Next: Exercises/lesson-04/Cutout.swift"))
     }
 }
