@@ -256,7 +256,7 @@ public struct Grader: Sendable {
         }
         while printed.last?.isEmpty == true { printed.removeLast() }
         if !printed.isEmpty {
-            report.output = printed.prefix(10).joined(separator: "\n") + (printed.count > 10 ? "\n…" : "")
+            report.output = printed.prefix(5).joined(separator: "\n") + (printed.count > 5 ? "\n…" : "")
         }
         if let result, outcome.termination == .exited(0) {
             report.status = result.status == "pass" ? .pass : .fail
