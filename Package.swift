@@ -63,3 +63,34 @@ let package = Package(
     // Lessons and exercises are read by students: Swift 5 mode keeps strict-concurrency noise out of them.
     swiftLanguageModes: [.v5]
 )
+
+// MARK: Exercises and grader
+// Students edit Exercises/lesson-NN (one module per lesson, so a mistake in one lesson never stops another
+// from building); Solutions/lesson-NN hold the reference answers with the same API. The grader builds one
+// check runner per lesson (grader-runner-NN) into its own scratch path and runs every check in a child
+// process. TRANSFERLAB_EXERCISES (a directory inside the package) lets the grader and its tests compile the
+// lessons from a copy, e.g. one in which a file that does not compile is swapped for its solution.
+let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exercises"
+let gradedLessons = ["01", "02", "03", "04", "05", "06"]
+package.products.append(.executable(name: "grader", targets: ["grader"]))
+package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
+for lesson in gradedLessons {
+    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport"],
+                                   path: "\(exercisesDirectory)/lesson-\(lesson)"))
+    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport"],
+                                   path: "Solutions/lesson-\(lesson)"))
+    package.targets.append(.executableTarget(name: "grader-runner-\(lesson)",
+                                             dependencies: [.target(name: "Exercises\(lesson)"), "GraderChecks"],
+                                             path: "Sources/GraderRunners/lesson-\(lesson)"))
+}
+package.targets += [
+    .target(name: "GraderChecks",
+            dependencies: [.target(name: "ExerciseSupport")] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+    .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
+                      path: "Sources/GraderRunners/solutions"),
+    .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
+    .executableTarget(name: "grader", dependencies: [
+        "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport"]),
+]
