@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
         .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint"],
                 swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
+                swiftSettings: optimised),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [
