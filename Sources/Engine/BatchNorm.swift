@@ -82,8 +82,8 @@ private func scaleAndShift(_ x: Tensor, _ a: [Float], _ b: [Float]) -> Tensor {
                 b.withUnsafeBufferPointer { b in
                     parallelFor(rows, work: x.count) { range in
                         for row in range {
-                            let o = row * c
-                            for j in 0..<c { y[o + j] = x[o + j] * a[j] + b[j] }
+                            let (y, x) = (y.baseAddress! + row * c, x.baseAddress! + row * c)
+                            for j in 0..<c { y[j] = x[j] * a[j] + b[j] }
                         }
                     }
                 }
@@ -97,17 +97,19 @@ private func scaleAndShift(_ x: Tensor, _ a: [Float], _ b: [Float]) -> Tensor {
 private func channelSums(_ u: Tensor, _ v: Tensor?) -> ([Float], [Float]) {
     let c = u.shape[u.rank - 1], rows = u.scalarCount / max(c, 1)
     var sumU = [Double](repeating: 0, count: c), sumUV = [Double](repeating: 0, count: c)
-    var blockU = [Float](repeating: 0, count: c), blockUV = [Float](repeating: 0, count: c)
+    let block = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c)
+    defer { block.deallocate() }
+    let (blockU, blockUV) = (block, block + c)
     let vScalars = v?.scalars ?? []
     u.scalars.withUnsafeBufferPointer { u in
         vScalars.withUnsafeBufferPointer { v in
             // Float sums over blocks of 64 rows vectorise; Double totals keep large batches accurate.
             for start in stride(from: 0, to: rows, by: 64) {
-                for j in 0..<c { blockU[j] = 0; blockUV[j] = 0 }
+                block.update(repeating: 0, count: 2 * c)
                 for row in start..<min(start + 64, rows) {
-                    let o = row * c
-                    for j in 0..<c { blockU[j] += u[o + j] }
-                    if !v.isEmpty { for j in 0..<c { blockUV[j] += u[o + j] * v[o + j] } }
+                    let u = u.baseAddress! + row * c
+                    for j in 0..<c { blockU[j] += u[j] }
+                    if let v = v.baseAddress { for j in 0..<c { blockUV[j] += u[j] * v[row * c + j] } }
                 }
                 for j in 0..<c { sumU[j] += Double(blockU[j]); sumUV[j] += Double(blockUV[j]) }
             }

@@ -49,8 +49,9 @@ extension Tensor {
         let n = loop.rowLength, step = loop.rowStrideA
         let values = makeScalars(count: scalarCount) { out in
             scalars.withUnsafeBufferPointer { x in
-                loop.forEachRow { o, a, _ in
-                    for k in 0..<n { out[o + k] = x[a + k * step] }
+                for (o, a, _) in loop {
+                    let (out, x) = (out.baseAddress! + o, x.baseAddress! + a)
+                    for k in 0..<n { out[k] = x[k * step] }
                 }
             }
         }
@@ -148,11 +149,13 @@ private func copyBlock(from source: [Float], shape sourceShape: [Int], into dest
     let n = loop.rowLength, step = loop.rowStrideA
     source.withUnsafeBufferPointer { src in
         destination.withUnsafeMutableBufferPointer { dst in
-            loop.forEachRow { block, big, _ in
+            for (block, big, _) in loop {
                 if sliceOfBig {
-                    for k in 0..<n { dst[block + k] = src[base + big + k * step] }
+                    let (dst, src) = (dst.baseAddress! + block, src.baseAddress! + base + big)
+                    for k in 0..<n { dst[k] = src[k * step] }
                 } else {
-                    for k in 0..<n { dst[base + big + k * step] = src[block + k] }
+                    let (dst, src) = (dst.baseAddress! + base + big, src.baseAddress! + block)
+                    for k in 0..<n { dst[k * step] = src[k] }
                 }
             }
         }

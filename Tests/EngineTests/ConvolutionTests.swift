@@ -46,6 +46,9 @@ let convCases: [ConvCase] = [
     ConvCase(input: [1, 7, 5, 4], filter: [6, 2, 3, 2], stride: 2, padding: .same, groups: 2, bias: true),
     ConvCase(input: [2, 6, 6, 5], filter: [5, 1, 3, 3], stride: 1, padding: .same, groups: 5, bias: true),  // dw
     ConvCase(input: [2, 8, 7, 4], filter: [4, 1, 5, 5], stride: 2, padding: .same, groups: 4, bias: false),
+    // 8-channel vector blocks plus a remainder, and a window wider than the image.
+    ConvCase(input: [2, 6, 5, 11], filter: [11, 1, 3, 3], stride: 2, padding: .same, groups: 11, bias: true),
+    ConvCase(input: [1, 3, 2, 16], filter: [16, 1, 5, 5], stride: 1, padding: .same, groups: 16, bias: false),
     ConvCase(input: [1, 5, 5, 2], filter: [3, 2, 3, 3], stride: 1, padding: .symmetric(1), groups: 1, bias: false),
     ConvCase(input: [1, 6, 6, 3], filter: [2, 3, 1, 1], stride: 2, padding: .valid, groups: 1, bias: false),
     ConvCase(input: [1, 5, 6, 2], filter: [4, 1, 3, 3], stride: 1,
