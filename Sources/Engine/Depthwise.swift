@@ -40,18 +40,17 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                             for ox in 0..<ow {
                                 let ix0 = ox * s - left, kxs = clip(ix0, kw, w)
                                 let o = y.baseAddress! + (row * ow + ox) * c
-                                // y[c] = b[c] + Σ_taps x[iy0+ky, ix0+kx, c]·w[ky, kx, c]
-                                @inline(__always) func tapOffsets(_ ky: Int, _ kx: Int) -> (x: Int, w: Int) {
-                                    (((image * h + iy0 + ky) * w + ix0 + kx) * c, (ky * kw + kx) * c)
-                                }
+                                // y[c] = b[c] + Σ_taps x[iy0+ky, ix0+kx, c]·w[ky, kx, c]. The window's corner may lie
+                                // in the padding; only clipped taps are read. Wrapping &+ &* keep overflow checks out
+                                // of the inner loops.
+                                let window = x.baseAddress! + ((image * h + iy0) * w + ix0) * c
                                 var j = 0
                                 while j + 8 <= c {
                                     var sum = load8(b.baseAddress! + j)
                                     for ky in kys {
-                                        for kx in kxs {
-                                            let (xo, wo) = tapOffsets(ky, kx)
-                                            sum += load8(x.baseAddress! + xo + j) * load8(wt.baseAddress! + wo + j)
-                                        }
+                                        let xr = window + (ky &* w &* c &+ j)
+                                        let wr = wt.baseAddress! + (ky &* kw &* c &+ j)
+                                        for kx in kxs { sum += load8(xr + kx &* c) * load8(wr + kx &* c) }
                                     }
                                     store8(sum, o + j)
                                     j += 8
@@ -60,8 +59,7 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                                     var sum = b[j]
                                     for ky in kys {
                                         for kx in kxs {
-                                            let (xo, wo) = tapOffsets(ky, kx)
-                                            sum += x[xo + j] * wt[wo + j]
+                                            sum += window[(ky * w + kx) * c + j] * wt[(ky * kw + kx) * c + j]
                                         }
                                     }
                                     o[j] = sum
@@ -113,14 +111,14 @@ private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: Wind
                         for ix in 0..<w {
                             feeds(ix, left, kw, ow, into: &xs)
                             let d = dx.baseAddress! + (row * w + ix) * c
+                            let gImage = g.baseAddress! + image * oh * ow * c
                             var j = 0
                             while j + 8 <= c {
                                 var sum = SIMD8<Float>()
                                 for (ky, oy) in ys {
-                                    for (kx, ox) in xs {
-                                        sum += load8(g.baseAddress! + ((image * oh + oy) * ow + ox) * c + j)
-                                            * load8(wt.baseAddress! + (ky * kw + kx) * c + j)
-                                    }
+                                    let gr = gImage + (oy &* ow &* c &+ j)
+                                    let wr = wt.baseAddress! + (ky &* kw &* c &+ j)
+                                    for (kx, ox) in xs { sum += load8(gr + ox &* c) * load8(wr + kx &* c) }
                                 }
                                 store8(sum, d + j)
                                 j += 8
@@ -150,7 +148,7 @@ private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: Windo
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
     let taps = kh * kw * c
-    let chunks = max(1, min(n * oh, ProcessInfo.processInfo.activeProcessorCount * 2))
+    let chunks = max(1, min(n * oh, engineThreadCount * 2))
     // Output columns whose window includes tap kx inside the image: 0 ≤ ox·s - left + kx < w.
     let columns = (0..<kw).map { kx in
         let lower = max(0, (left - kx + s - 1) / s), last = w - 1 + left - kx
@@ -173,10 +171,15 @@ private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: Windo
                                     let xRow = x.baseAddress! + ((image * h + iy) * w - left + kx) * c
                                     let d = dw + (ky * kw + kx) * c
                                     var j = 0
+                                    let (oxs, step) = (columns[kx], s &* c)
                                     while j + 8 <= c {
                                         var sum = SIMD8<Float>()
-                                        for ox in columns[kx] {
-                                            sum += load8(gRow + ox * c + j) * load8(xRow + ox * s * c + j)
+                                        var gp = gRow + (oxs.lowerBound &* c &+ j)
+                                        var xp = xRow + (oxs.lowerBound &* step &+ j)
+                                        for _ in oxs {
+                                            sum += load8(gp) * load8(xp)
+                                            gp += c
+                                            xp += step
                                         }
                                         store8(load8(d + j) + sum, d + j)
                                         j += 8

@@ -145,7 +145,8 @@ private func copyBlock(from source: [Float], shape sourceShape: [Int], into dest
     guard blockShape.reduce(1, *) > 0 else { return }
     let bigStrides = Tensor.strides(of: bigShape)
     let base = zip(offsets, bigStrides).reduce(0) { $0 + $1.0 * $1.1 }
-    let loop = StridedLoop(shape: blockShape, stridesA: bigStrides, stridesB: [Int](repeating: 0, count: bigShape.count))
+    let loop = StridedLoop(shape: blockShape, stridesA: bigStrides,
+                           stridesB: [Int](repeating: 0, count: bigShape.count))
     let n = loop.rowLength, step = loop.rowStrideA
     source.withUnsafeBufferPointer { src in
         destination.withUnsafeMutableBufferPointer { dst in
