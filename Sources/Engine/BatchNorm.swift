@@ -17,10 +17,13 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
     let b = (0..<c).map { offset.scalars[$0] - mean.scalars[$0] * a[$0] }
     let y = scaleAndShift(x, a, b)
     return y.recorded(from: [x, mean, variance, scale, offset]) { g in
+        // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
+        let dx = x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil
+        // A frozen network (e.g. an attack on the input) needs only dx: skip the per-channel sums.
+        guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else { return [dx, nil, nil, nil, nil] }
         let (sumG, sumGX) = channelSums(g, x)
         let sumGXHat = (0..<c).map { (sumGX[$0] - mean.scalars[$0] * sumG[$0]) * inverseStd[$0] }
-        // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
-        return [x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil,
+        return [dx,
                 Tensor(shape: [c], scalars: (0..<c).map { -a[$0] * sumG[$0] }),
                 Tensor(shape: [c], scalars: (0..<c).map {
                     -0.5 * scale.scalars[$0] * sumGXHat[$0] * inverseStd[$0] * inverseStd[$0]

@@ -113,6 +113,28 @@ struct ConvolutionTests {
         #expect(check.worst < gradientTolerance, "\(c): \(check)")
     }
 
+    @Test("a batch too large for one im2col buffer is processed in chunks with the same result")
+    func chunkedBatch() {
+        // 40·40 output pixels x 3·3·320 columns exceed the 2²² column budget, so each image is its own chunk.
+        let x = Tensor.random(normal: [3, 40, 40, 320], seed: 10), w = Tensor.random(normal: [2, 320, 3, 3], seed: 11)
+        let (xLeaf, wLeaf) = (x.requiringGradient(), w.requiringGradient())
+        let projection = Tensor.random(normal: [3, 40, 40, 2], seed: 12)
+        let batch = conv2d(xLeaf, filter: wLeaf, padding: .same)
+        let grads = (batch * projection).sum().gradients(for: [xLeaf, wLeaf])
+        var filterGradient = Tensor(zeros: w.shape)
+        for i in 0..<3 {
+            let image = x.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 320]).requiringGradient()
+            let single = conv2d(image, filter: wLeaf, padding: .same)
+            let part = projection.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 2])
+            #expect(single.isAlmostEqual(to: batch.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 2])))
+            let g = (single * part).sum().gradients(for: [image, wLeaf])
+            let batchImageGradient = grads[0].slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 320])
+            #expect(g[0].isAlmostEqual(to: batchImageGradient))
+            filterGradient = filterGradient + g[1]
+        }
+        #expect(grads[1].isAlmostEqual(to: filterGradient, absoluteTolerance: 1e-3))
+    }
+
     @Test("conv2d skips the input gradient when only the filter needs one")
     func filterOnlyGradient() {
         let x = Tensor.random(normal: [1, 4, 4, 3], seed: 7), w = Tensor.random(normal: [2, 3, 3, 3], seed: 8)
