@@ -17,10 +17,13 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
     let b = (0..<c).map { offset.scalars[$0] - mean.scalars[$0] * a[$0] }
     let y = scaleAndShift(x, a, b)
     return y.recorded(from: [x, mean, variance, scale, offset]) { g in
+        // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
+        let dx = x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil
+        // A frozen network (e.g. an attack on the input) needs only dx: skip the per-channel sums.
+        guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else { return [dx, nil, nil, nil, nil] }
         let (sumG, sumGX) = channelSums(g, x)
         let sumGXHat = (0..<c).map { (sumGX[$0] - mean.scalars[$0] * sumG[$0]) * inverseStd[$0] }
-        // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
-        return [x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil,
+        return [dx,
                 Tensor(shape: [c], scalars: (0..<c).map { -a[$0] * sumG[$0] }),
                 Tensor(shape: [c], scalars: (0..<c).map {
                     -0.5 * scale.scalars[$0] * sumGXHat[$0] * inverseStd[$0] * inverseStd[$0]
@@ -82,8 +85,8 @@ private func scaleAndShift(_ x: Tensor, _ a: [Float], _ b: [Float]) -> Tensor {
                 b.withUnsafeBufferPointer { b in
                     parallelFor(rows, work: x.count) { range in
                         for row in range {
-                            let o = row * c
-                            for j in 0..<c { y[o + j] = x[o + j] * a[j] + b[j] }
+                            let (y, x) = (y.baseAddress! + row * c, x.baseAddress! + row * c)
+                            for j in 0..<c { y[j] = x[j] * a[j] + b[j] }
                         }
                     }
                 }
@@ -97,17 +100,19 @@ private func scaleAndShift(_ x: Tensor, _ a: [Float], _ b: [Float]) -> Tensor {
 private func channelSums(_ u: Tensor, _ v: Tensor?) -> ([Float], [Float]) {
     let c = u.shape[u.rank - 1], rows = u.scalarCount / max(c, 1)
     var sumU = [Double](repeating: 0, count: c), sumUV = [Double](repeating: 0, count: c)
-    var blockU = [Float](repeating: 0, count: c), blockUV = [Float](repeating: 0, count: c)
+    let block = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c)
+    defer { block.deallocate() }
+    let (blockU, blockUV) = (block, block + c)
     let vScalars = v?.scalars ?? []
     u.scalars.withUnsafeBufferPointer { u in
         vScalars.withUnsafeBufferPointer { v in
             // Float sums over blocks of 64 rows vectorise; Double totals keep large batches accurate.
             for start in stride(from: 0, to: rows, by: 64) {
-                for j in 0..<c { blockU[j] = 0; blockUV[j] = 0 }
+                block.update(repeating: 0, count: 2 * c)
                 for row in start..<min(start + 64, rows) {
-                    let o = row * c
-                    for j in 0..<c { blockU[j] += u[o + j] }
-                    if !v.isEmpty { for j in 0..<c { blockUV[j] += u[o + j] * v[o + j] } }
+                    let u = u.baseAddress! + row * c
+                    for j in 0..<c { blockU[j] += u[j] }
+                    if let v = v.baseAddress { for j in 0..<c { blockUV[j] += u[j] * v[row * c + j] } }
                 }
                 for j in 0..<c { sumU[j] += Double(blockU[j]); sumUV[j] += Double(blockUV[j]) }
             }

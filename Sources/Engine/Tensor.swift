@@ -133,8 +133,9 @@ extension Tensor {
     public func isAlmostEqual(to other: Tensor, absoluteTolerance: Float = 1e-5,
                               relativeTolerance: Float = 1e-4) -> Bool {
         guard shape == other.shape else { return false }
-        for (a, b) in zip(scalars, other.scalars) where !(abs(a - b) <= absoluteTolerance + relativeTolerance * abs(b)) {
-            return false
+        for (a, b) in zip(scalars, other.scalars) {
+            // Written so that NaN fails the comparison.
+            if !(abs(a - b) <= absoluteTolerance + relativeTolerance * abs(b)) { return false }
         }
         return true
     }

@@ -20,7 +20,8 @@ struct BatchNormTests {
         let (y, mean, variance) = batchNormTraining(x, scale: Tensor(ones: [5]), offset: Tensor(zeros: [5]),
                                                     epsilon: 0)
         #expect(y.mean(squeezingAxes: [0, 1, 2]).isAlmostEqual(to: Tensor(zeros: [5]), absoluteTolerance: 1e-5))
-        #expect(y.squared().mean(squeezingAxes: [0, 1, 2]).isAlmostEqual(to: Tensor(ones: [5]), absoluteTolerance: 1e-4))
+        let secondMoment = y.squared().mean(squeezingAxes: [0, 1, 2])
+        #expect(secondMoment.isAlmostEqual(to: Tensor(ones: [5]), absoluteTolerance: 1e-4))
         #expect(mean.isAlmostEqual(to: x.mean(squeezingAxes: [0, 1, 2])))
         #expect(variance.isAlmostEqual(to: (x - mean).squared().mean(squeezingAxes: [0, 1, 2])))
     }
@@ -34,6 +35,11 @@ struct BatchNormTests {
             batchNorm($0[0], mean: $0[1], variance: $0[2], scale: $0[3], offset: $0[4], epsilon: 1e-3)
         }, at: [x, mean, variance, scale, offset])
         #expect(inference.worst < gradientTolerance, "\(inference)")
+        // Frozen statistics and parameters: only the input needs a gradient (the path attacks take).
+        let inputOnly = checkGradient(of: {
+            batchNorm($0, mean: mean, variance: variance, scale: scale, offset: offset, epsilon: 1e-3)
+        }, at: x)
+        #expect(inputOnly.worst < gradientTolerance, "\(inputOnly)")
         let training = checkGradient(of: {
             batchNormTraining($0[0], scale: $0[1], offset: $0[2], epsilon: 1e-3).output
         }, at: [x, scale, offset])
