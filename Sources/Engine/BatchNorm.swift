@@ -20,7 +20,9 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
         // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
         let dx = x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil
         // A frozen network (e.g. an attack on the input) needs only dx: skip the per-channel sums.
-        guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else { return [dx, nil, nil, nil, nil] }
+        guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else {
+            return [dx, nil, nil, nil, nil]
+        }
         let (sumG, sumGCentred) = channelSums(g, x, vShift: mean.scalars)   // Σg, Σg·(x-mean)
         let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
         return [dx,
