@@ -18,6 +18,14 @@ struct TensorTests {
         #expect(t.description.hasPrefix("Tensor[2, 3](1, 9, 3"))
     }
 
+    #if os(Linux)
+    @Test("large freed buffers are kept for reuse (glibc settings applied once)")
+    func bufferReuse() {
+        _ = Tensor(zeros: [1])
+        #expect(largeBufferReuse)
+    }
+    #endif
+
     @Test("copies are independent (copy-on-write)")
     func copyOnWrite() {
         let a = Tensor(shape: [2], scalars: [1, 2])
