@@ -83,6 +83,14 @@ public struct Tensor: Sendable {
         }
     }
 
+    /// Calls `body` with the elements in place, for fast loops outside the engine (e.g. filling an image batch).
+    /// Writing records no gradient, so the tensor must not be part of a gradient graph.
+    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R)
+        rethrows -> R {
+        precondition(node == nil, "cannot write into a tensor that records gradients; use detached() first")
+        return try scalars.withUnsafeMutableBufferPointer(body)
+    }
+
     /// The row-major offset of a full index.
     func offset(of indices: [Int]) -> Int {
         precondition(indices.count == shape.count, "index \(indices) does not match shape \(shape)")
