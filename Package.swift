@@ -30,7 +30,8 @@ let package = Package(
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
 
         // MARK: The teaching engine
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "Randomness"),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
@@ -47,7 +48,7 @@ let package = Package(
             "COpenBLAS",
             "Engine", "NN", "Vision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
-        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging"]),
+        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
 
         // MARK: Lessons
     ] + lessons.map { .executableTarget(name: $0, dependencies: lessonDependencies, path: "Lessons/\($0)") } + [
@@ -86,7 +87,7 @@ for lesson in gradedLessons {
 }
 package.targets += [
     .target(name: "GraderChecks",
-            dependencies: [.target(name: "ExerciseSupport")] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+            dependencies: [.target(name: "ExerciseSupport"), "Randomness"] + gradedLessons.map { .target(name: "Solutions\($0)") }),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
                       path: "Sources/GraderRunners/solutions"),
     .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
