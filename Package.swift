@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Numeric code is compiled optimised in every configuration, so a plain `swift run lesson-04`
 /// (a debug build) is not 20-40x slower than a release build. Root packages may use unsafe flags.
-let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+/// `TRANSFERLAB_UNOPTIMISED_ENGINE=1` turns this off, to measure what it buys (see the README's "Speed").
+let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENGINE"] == nil
+    ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
 let lessons = (1...6).map { "lesson-0\($0)" }
