@@ -106,4 +106,13 @@ struct LabClassifyTests {
         #expect(directory.status == 1)
         #expect(directory.errors.split(separator: "\n").count == 1)
     }
+
+    @Test("--help of every subcommand prints usage with an example and exits 0",
+          arguments: [["--help"], ["classify", "--help"], ["inspect", "--help"], ["ideal", "--help"], ["attack", "--help"]])
+    func help(arguments: [String]) throws {
+        let result = try Lab.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.errors)")
+        #expect(result.output.contains("USAGE"))
+        #expect(result.output.contains("swift run lab"), "help shows an example")
+    }
 }
