@@ -99,7 +99,8 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     ]
 
     public let name = "efficientnet-lite0"
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .centreSquareThenResize,
+    /// How inputs are prepared; lesson 1 changes it on purpose to show what goes wrong.
+    public var preprocessing = Preprocessing(inputSize: 224, framing: .centreSquareThenResize,
                                              normalisation: .centredOn127)
     public let labels: [String]
     let stem: Conv2D, stemNorm: BatchNorm

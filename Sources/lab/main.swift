@@ -45,5 +45,10 @@ do {
 } catch let code as ExitCode {
     exit(code.rawValue)   // the command has already reported what went wrong
 } catch {
+    // A subcommand's --help can surface here, as ArgumentParser's own error.
+    if Lab.exitCode(for: error) == .success {
+        print(Lab.fullMessage(for: error))
+        exit(0)
+    }
     fail("\(error)", status: 1)
 }
