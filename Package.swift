@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Numeric code is compiled optimised in every configuration, so a plain `swift run lesson-04`
 /// (a debug build) is not 20-40x slower than a release build. Root packages may use unsafe flags.
-let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+/// `TRANSFERLAB_UNOPTIMISED_ENGINE=1` turns this off, to measure what it buys (see the README's "Speed").
+let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENGINE"] == nil
+    ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
 let lessons = (1...6).map { "lesson-0\($0)" }
@@ -26,11 +28,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .systemLibrary(name: "CLibGD", pkgConfig: "gdlib",
+        // gdlib's pkg-config cflags carry a define SwiftPM rejects; gd.h is on the default include path.
+        .systemLibrary(name: "CLibGD",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
 
         // MARK: The teaching engine
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "Randomness"),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
@@ -47,7 +51,7 @@ let package = Package(
             "COpenBLAS",
             "Engine", "NN", "Vision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
-        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging"]),
+        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
 
         // MARK: Lessons
     ] + lessons.map { .executableTarget(name: $0, dependencies: lessonDependencies, path: "Lessons/\($0)") } + [
@@ -86,7 +90,7 @@ for lesson in gradedLessons {
 }
 package.targets += [
     .target(name: "GraderChecks",
-            dependencies: [.target(name: "ExerciseSupport")] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+            dependencies: [.target(name: "ExerciseSupport"), "Randomness"] + gradedLessons.map { .target(name: "Solutions\($0)") }),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
                       path: "Sources/GraderRunners/solutions"),
     .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),

@@ -1,26 +1,6 @@
 import Foundation
 import Imaging
-
-/// A small deterministic generator (SplitMix64) so the gallery looks the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal sample (Box–Muller).
-    mutating func normal() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
+import Randomness
 
 /// Loss and accuracy curves that look like a real run: fast early progress, noise, validation drifting up late.
 func trainingCurves(
@@ -31,12 +11,12 @@ func trainingCurves(
     var result: ([Double], [Double], [Double], [Double]) = ([], [], [], [])
     for epoch in 0..<epochs {
         let t = Double(epoch)
-        let train = 2.1 * exp(-t / 5) + 0.12 + 0.03 * generator.normal()
-        let validation = 2.1 * exp(-t / 6) + 0.34 + 0.0009 * t * t + 0.05 * generator.normal()
+        let train = 2.1 * exp(-t / 5) + 0.12 + 0.03 * Double(generator.nextNormal())
+        let validation = 2.1 * exp(-t / 6) + 0.34 + 0.0009 * t * t + 0.05 * Double(generator.nextNormal())
         result.0.append(train)
         result.1.append(validation)
-        result.2.append(min(0.99, 1 - 0.85 * exp(-t / 4.5) - 0.02 + 0.01 * generator.normal()))
-        result.3.append(min(0.95, 0.88 - 0.75 * exp(-t / 5) - 0.0004 * t * t + 0.015 * generator.normal()))
+        result.2.append(min(0.99, 1 - 0.85 * exp(-t / 4.5) - 0.02 + 0.01 * Double(generator.nextNormal())))
+        result.3.append(min(0.95, 0.88 - 0.75 * exp(-t / 5) - 0.0004 * t * t + 0.015 * Double(generator.nextNormal())))
     }
     return result
 }
@@ -52,8 +32,8 @@ func clusters(
         let angle = Double(c) / Double(classes) * 2 * .pi
         let cx = 4 * cos(angle), cy = 3 * sin(angle)
         for _ in 0..<perClass {
-            x.append(cx + 1.1 * generator.normal())
-            y.append(cy + 0.9 * generator.normal())
+            x.append(cx + 1.1 * Double(generator.nextNormal()))
+            y.append(cy + 0.9 * Double(generator.nextNormal()))
             labels.append(c)
         }
     }
@@ -183,6 +163,6 @@ func perturbation(size: Int, epsilon: Float, using generator: inout SeededGenera
     (0..<size * size * 3).map { i in
         let x = Double(i / 3 % size), y = Double(i / 3 / size)
         let structured = sin(x * 0.9 + Double(i % 3)) * cos(y * 0.7)
-        return (structured + 0.6 * generator.normal()) > 0 ? epsilon : -epsilon
+        return (structured + 0.6 * Double(generator.nextNormal())) > 0 ? epsilon : -epsilon
     }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Imaging
 import Notebook
+import Randomness
 
 let book = Notebook(name: "gallery", title: "Figure gallery")
 var generator = SeededGenerator(seed: book.seed)

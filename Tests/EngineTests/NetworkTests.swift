@@ -46,6 +46,26 @@ struct BatchNormTests {
         #expect(training.worst < gradientTolerance, "\(training)")
     }
 
+    @Test("fused training batch norm equals the same formula built from primitive ops, values and gradients")
+    func matchesComposition() {
+        // 2048 rows: the channel sums are split over threads.
+        let x = Tensor.random(normal: [8, 16, 16, 6], mean: 1, standardDeviation: 2, seed: 8).requiringGradient()
+        let scale = Tensor.random(normal: [6], mean: 1, seed: 9).requiringGradient()
+        let offset = Tensor.random(normal: [6], seed: 10).requiringGradient()
+        let projection = Tensor.random(normal: x.shape, seed: 11)
+        let fused = batchNormTraining(x, scale: scale, offset: offset, epsilon: 1e-3)
+        let mean = x.mean(alongAxes: [0, 1, 2]), centred = x - mean
+        let variance = centred.squared().mean(alongAxes: [0, 1, 2])
+        let composed = centred / sqrt(variance + 1e-3) * scale + offset
+        #expect(fused.output.isAlmostEqual(to: composed, absoluteTolerance: 1e-4))
+        #expect(fused.variance.isAlmostEqual(to: variance.reshaped(to: [6]), absoluteTolerance: 1e-4))
+        let a = (fused.output * projection).sum().gradients(for: [x, scale, offset])
+        let b = (composed * projection).sum().gradients(for: [x, scale, offset])
+        for (fusedGradient, composedGradient) in zip(a, b) {
+            #expect(fusedGradient.isAlmostEqual(to: composedGradient, absoluteTolerance: 1e-3, relativeTolerance: 1e-3))
+        }
+    }
+
     @Test("training batch norm's input gradient includes the path through the batch statistics")
     func statisticsPath() {
         // With scale 1 and offset 0, Σ over the batch of the output is always 0, so its gradient must vanish;

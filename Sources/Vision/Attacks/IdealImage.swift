@@ -58,6 +58,7 @@ public struct IdealImage: Sendable {
     public var targetClass: Int
     public var steps: Int
     public var optimizer: InputOptimizer
+    public var schedule: LearningRateSchedule
     /// The weight of `totalVariation(_:)` in the loss; 0 is plain cross-entropy.
     public var totalVariationWeight: Float
     /// Each step shows the network the picture shifted by up to this many pixels each way (mirrored border).
@@ -71,13 +72,15 @@ public struct IdealImage: Sendable {
     public var seed: UInt64
 
     public init(targetClass: Int, steps: Int = 100, optimizer: InputOptimizer = .adam(learningRate: 0.02),
-                totalVariationWeight: Float = 0, jitter: Int = 0, scales: ClosedRange<Float> = 1...1,
-                size: Int = 224, start: Start = .noise(standardDeviation: 0.05), seed: UInt64 = 0) {
+                schedule: LearningRateSchedule = .cosine, totalVariationWeight: Float = 0, jitter: Int = 0,
+                scales: ClosedRange<Float> = 1...1, size: Int = 224,
+                start: Start = .noise(standardDeviation: 0.05), seed: UInt64 = 0) {
         precondition(targetClass >= 0 && steps >= 0 && totalVariationWeight >= 0 && jitter >= 0 && size > 0
                      && scales.lowerBound > 0, "invalid ideal-image settings")
         self.targetClass = targetClass
         self.steps = steps
         self.optimizer = optimizer
+        self.schedule = schedule
         self.totalVariationWeight = totalVariationWeight
         self.jitter = jitter
         self.scales = scales
@@ -124,7 +127,8 @@ public struct IdealImage: Sendable {
                                            loss: target.loss + totalVariationWeight * smoothness.value)
                 history.append(entry)
                 onStep(entry)
-                pixels = optimizerState.updated(pixels, gradient: gradient)
+                pixels = optimizerState.updated(pixels, gradient: gradient,
+                                                rateScale: schedule.factor(step: step, of: steps))
             }
             let final = withoutGradients { softmax(model(pixels)).scalars[targetClass] }
             return IdealImageResult(pixels: pixels, history: history, probability: final,

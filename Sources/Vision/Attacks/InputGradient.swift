@@ -44,6 +44,24 @@ public enum InputOptimizer: Sendable, Equatable {
     case gradientDescent(learningRate: Float)
 }
 
+/// How the learning rate changes over the steps of an input optimisation.
+public enum LearningRateSchedule: Sendable, Equatable {
+    /// The same rate every step.
+    case constant
+    /// From the full rate down to zero along half a cosine (Loshchilov & Hutter 2017). Adam moves every pixel by
+    /// about the learning rate each step, so a constant rate leaves the picture jittering by that much around
+    /// the optimum; the decay lets it settle, which matters most with a total-variation term.
+    case cosine
+
+    /// The factor for step `step` (1-based) of `count`.
+    public func factor(step: Int, of count: Int) -> Float {
+        switch self {
+        case .constant: return 1
+        case .cosine: return Float(0.5 * (1 + Foundation.cos(Double.pi * Double(step - 1) / Double(max(count, 1)))))
+        }
+    }
+}
+
 /// The running state of an `InputOptimizer` for one tensor.
 struct InputOptimizerState {
     let optimizer: InputOptimizer
@@ -52,14 +70,16 @@ struct InputOptimizerState {
 
     init(_ optimizer: InputOptimizer) { self.optimizer = optimizer }
 
-    /// `x` moved against `gradient` by one step, clamped to [0, 1].
-    mutating func updated(_ x: Tensor, gradient: Tensor) -> Tensor {
+    /// `x` moved against `gradient` by one step with the learning rate times `rateScale`, clamped to [0, 1].
+    mutating func updated(_ x: Tensor, gradient: Tensor, rateScale: Float = 1) -> Tensor {
         var values = x.scalars
         let g = gradient.scalars
         switch optimizer {
-        case .gradientDescent(let rate):
+        case .gradientDescent(let baseRate):
+            let rate = baseRate * rateScale
             for i in values.indices { values[i] -= rate * g[i] }
-        case .adam(let rate):
+        case .adam(let baseRate):
+            let rate = baseRate * rateScale
             if m.isEmpty { (m, v) = ([Float](repeating: 0, count: g.count), [Float](repeating: 0, count: g.count)) }
             step += 1
             let (beta1, beta2): (Float, Float) = (0.9, 0.999)
