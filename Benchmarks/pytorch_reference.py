@@ -161,7 +161,7 @@ results = []
 for name, unit, fn in FIGURES:
     results.append({"name": name, "threads": args.threads, "value": fn(), "unit": unit})
 results.append({"name": "train_step_b32_rss_mb", "threads": args.threads,
-                "value": peak_rss_mb_of_child("train_step_b32"), "unit": "MB"})
+                "value": peak_rss_mb_of_child("train_step_b32_ms"), "unit": "MB"})
 layout = "channels_last" if args.channels_last else "NCHW"
 if args.json:
     print(json.dumps({"torch": torch.__version__, "layout": layout, "threads": args.threads, "figures": results}))
