@@ -28,7 +28,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .systemLibrary(name: "CLibGD", pkgConfig: "gdlib",
+        // gdlib's pkg-config cflags carry a define SwiftPM rejects; gd.h is on the default include path.
+        .systemLibrary(name: "CLibGD",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
 
         // MARK: The teaching engine

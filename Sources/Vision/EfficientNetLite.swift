@@ -168,6 +168,13 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     }
 
     private func activations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
+        // Nothing to differentiate or train: BatchNorm folded into the convolutions saves a pass per layer.
+        if canRunFolded(on: pixels) { return folded().featureMaps(of: pixels, at: depth) }
+        return unfoldedActivations(of: pixels, through: depth)
+    }
+
+    /// The layer-by-layer pass, each BatchNorm separate (what training and gradients need).
+    func unfoldedActivations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
         var x = relu6(stemNorm(stem(preprocessing.normalised(pixels))))
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {
