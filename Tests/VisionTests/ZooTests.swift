@@ -71,7 +71,8 @@ struct ZooTests {
 
     @Test("state_dict keys and shapes are torchvision's", arguments: torchvisionKeys)
     func keysAndShapes(architecture: Architecture, keys: [(String, [Int])]) {
-        let shapes = Dictionary(uniqueKeysWithValues: architecture.build().namedParameters.map { ($0.name, $0.parameter.shape) })
+        let named = architecture.build().namedParameters
+        let shapes = Dictionary(uniqueKeysWithValues: named.map { ($0.name, $0.parameter.shape) })
         for (key, shape) in keys {
             #expect(shapes[key] == shape, "\(architecture.rawValue): \(key)")
         }
@@ -105,7 +106,8 @@ struct ZooTests {
         let pixels = Tensor.random(uniform: [1, 224, 224, 3], seed: 7)
         let start = Date()
         let logits = withoutGradients { model(pixels) }
-        print("zoo \(architecture.rawValue): forward at 224 in " + String(format: "%.2f s", Date().timeIntervalSince(start)))
+        let seconds = Date().timeIntervalSince(start)
+        print("zoo \(architecture.rawValue): forward at 224 in " + String(format: "%.2f s", seconds))
         #expect(logits.shape == [1, 1000])
         #expect(logits.scalars.allSatisfy { $0.isFinite })
         #expect(logits.max() > logits.min())
