@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Numeric code is compiled optimised in every configuration, so a plain `swift run lesson-04`
 /// (a debug build) is not 20-40x slower than a release build. Root packages may use unsafe flags.
-let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+/// `TRANSFERLAB_UNOPTIMISED_ENGINE=1` turns this off, to measure what it buys (see the README's "Speed").
+let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENGINE"] == nil
+    ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
 let lessons = (1...6).map { "lesson-0\($0)" }
@@ -26,27 +28,31 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .systemLibrary(name: "CLibGD", pkgConfig: "gdlib",
+        // gdlib's pkg-config cflags carry a define SwiftPM rejects; gd.h is on the default include path.
+        .systemLibrary(name: "CLibGD",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: The teaching engine
-        .target(name: "Engine", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "Randomness"),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
         .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "CZlib"],
                 swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
+                swiftSettings: optimised),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [
             "Vision", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench", dependencies: [
+            "COpenBLAS",
             "Engine", "NN", "Vision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
-        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging"]),
+        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
 
         // MARK: Lessons
     ] + lessons.map { .executableTarget(name: $0, dependencies: lessonDependencies, path: "Lessons/\($0)") } + [
@@ -63,3 +69,34 @@ let package = Package(
     // Lessons and exercises are read by students: Swift 5 mode keeps strict-concurrency noise out of them.
     swiftLanguageModes: [.v5]
 )
+
+// MARK: Exercises and grader
+// Students edit Exercises/lesson-NN (one module per lesson, so a mistake in one lesson never stops another
+// from building); Solutions/lesson-NN hold the reference answers with the same API. The grader builds one
+// check runner per lesson (grader-runner-NN) into its own scratch path and runs every check in a child
+// process. TRANSFERLAB_EXERCISES (a directory inside the package) lets the grader and its tests compile the
+// lessons from a copy, e.g. one in which a file that does not compile is swapped for its solution.
+let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exercises"
+let gradedLessons = ["01", "02", "03", "04", "05", "06"]
+package.products.append(.executable(name: "grader", targets: ["grader"]))
+package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
+for lesson in gradedLessons {
+    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport"],
+                                   path: "\(exercisesDirectory)/lesson-\(lesson)"))
+    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport"],
+                                   path: "Solutions/lesson-\(lesson)"))
+    package.targets.append(.executableTarget(name: "grader-runner-\(lesson)",
+                                             dependencies: [.target(name: "Exercises\(lesson)"), "GraderChecks"],
+                                             path: "Sources/GraderRunners/lesson-\(lesson)"))
+}
+package.targets += [
+    .target(name: "GraderChecks",
+            dependencies: [.target(name: "ExerciseSupport"), "Randomness"] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+    .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
+                      path: "Sources/GraderRunners/solutions"),
+    .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
+    .executableTarget(name: "grader", dependencies: [
+        "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport"]),
+]

@@ -1,6 +1,346 @@
-import Notebook
+// Lesson 5 — The adversarial cat.
+//
+// Gradient descent usually changes a network's weights to fit the pictures. Here the weights stay frozen and the
+// pictures change: first from noise towards the network's "ideal" Siamese cat and zebra, then from a real dog photo
+// towards a cat, by so little that nobody can see it. Run with `swift run lesson-05` (`--quick` for a short run).
 
-// Lesson 5 is being written; this placeholder keeps the target buildable.
-let book = Notebook(lesson: 5, title: "Coming soon")
-book.prose("This lesson is not written yet.")
+import Engine
+import Foundation
+import Imaging
+import Notebook
+import Vision
+
+let book = Notebook(lesson: 5, title: "The adversarial cat")
+let quick = book.isQuick
+let siameseCat = 284, egyptianCat = 285, zebra = 340, germanShepherd = 235
+
+/// "Siamese cat 97.3%".
+func percent(_ probability: Float) -> String { String(format: "%.1f%%", probability * 100) }
+
+/// Softmax probabilities of one `[1, H, W, 3]` picture.
+func probabilities(of pixels: Tensor, model: EfficientNetLite0) -> [Float] {
+    withoutGradients { softmax(model(pixels)).scalars }
+}
+
+/// The index of the most probable class.
+func topClass(_ probabilities: [Float]) -> Int { probabilities.indices.max { probabilities[$0] < probabilities[$1] }! }
+
+/// Five lines "label p" for a caption.
+func topFive(_ probabilities: [Float], model: EfficientNetLite0) -> String {
+    model.topPredictions(probabilities, count: 5).map { "\($0.label) \(percent($0.probability))" }
+        .joined(separator: "\n")
+}
+
+// MARK: - Optimising the input
+
+book.section("Gradient descent on the picture")
+book.prose("""
+    Training moves the weights a little against the gradient of the loss, with the pictures fixed. Nothing stops us \
+    from doing the opposite: fix the weights of the pretrained network and move the **pixels** against the gradient \
+    of a loss we choose. Ask for "Siamese cat" (ImageNet class 284) and the loss is the cross-entropy \
+    `−log p(cat | picture)`; its gradient with respect to the 224×224×3 pixel values says how to change each value to \
+    make the network more sure it sees a cat.
+
+    The model takes pixels in [0, 1] and normalises them itself, so the gradient flows through the normalisation and \
+    every step is measured in pixel units: 1/255 is one level of an 8-bit image.
+    """)
+let model = try book.cell { try EfficientNetLite0.pretrained() }
+
+// MARK: - The ideal cat
+
+book.section("The ideal cat, from noise")
+book.prose("""
+    Start from grey noise and take Adam steps on the pixels (Adam moves every value by about the learning rate per \
+    step, whatever the size of its gradient, which suits a loss whose gradient shrinks a thousandfold as p nears 1). \
+    The learning rate decays along a cosine so the picture settles at the end. The weights stay frozen: only the \
+    input changes.
+    """)
+let idealSteps = quick ? 25 : 100
+func idealImage(of target: Int, label: String) -> IdealImageResult {
+    let search = IdealImage(targetClass: target, steps: idealSteps, optimizer: .adam(learningRate: 0.02), seed: 5)
+    let started = Date()
+    return search.generate(with: model) { step in
+        guard step.step == 1 || step.step % max(1, idealSteps / 5) == 0 else { return }
+        print(String(format: "%@ step %3d/%d  p %.4f  (%.0f s)", label, step.step, idealSteps, step.probability,
+                     Date().timeIntervalSince(started)))
+    }
+}
+let cat = book.cell { () -> IdealImageResult in
+    let cat = idealImage(of: siameseCat, label: "ideal Siamese cat")
+    print("p(Siamese cat): \(cat.history[0].probability) at the start, \(cat.probability) after \(idealSteps) steps")
+    return cat
+}
+let catStart = IdealImage(targetClass: siameseCat, seed: 5).startingPixels()
+let firstConfident = cat.history.first { $0.probability >= 0.9 }?.step
+book.cell {
+    let curve = LinePlot(title: "Confidence while the pixels change", xLabel: "step", yLabel: "p(Siamese cat)",
+                         series: [LineSeries(name: "Siamese cat", values: cat.history.map(\.probability))],
+                         yRange: 0...1, yFormat: .percent(decimals: 0),
+                         markers: firstConfident.map { [VerticalMarker(x: Double($0), label: "90% at step \($0)")] }
+                             ?? [])
+    book.figure(curve, name: "ideal-cat-confidence", caption: "The target's probability at every step.")
+}
+let passing = firstConfident.map { ", passing 90% at step \($0)" } ?? ""
+book.prose("""
+    The network's confidence went from \(percent(cat.history[0].probability)) for the noise to \
+    \(percent(cat.probability)) after \(idealSteps) steps\(passing). \
+    Here is what it is so sure about:
+    """)
+let catTop = model.topPredictions(probabilities(of: cat.pixels, model: model), count: 5)
+book.cell {
+    let pictures = ImageGrid(title: "Noise in, \"Siamese cat\" out",
+                             images: [Image(catStart), cat.image],
+                             captions: ["start: grey noise",
+                                        "after \(idealSteps) steps\nSiamese cat \(percent(cat.probability))"],
+                             cellWidth: 224)
+    book.figure(pictures, name: "ideal-cat", caption: "The starting noise and the ideal Siamese cat.")
+    let bars = BarChart(title: "Top-5 for the ideal cat", labels: catTop.map(\.label),
+                        values: catTop.map { Double($0.probability) }, valueFormat: .percent(decimals: 2),
+                        xRange: 0...1, highlighted: [0])
+    book.figure(bars, name: "ideal-cat-top5", caption: "What the network sees in the picture.")
+}
+book.figure(cat.image, name: "ideal-cat-284", caption: "The ideal Siamese cat at full size (224×224).")
+book.prose("""
+    To us it is coloured noise with perhaps a hint of texture. There are far more ways to make this network say \
+    "cat" than there are cat photos, and nothing in the loss asks for a picture a person would recognise: \
+    gradient descent takes the nearest way, which is a pattern of tiny, high-frequency changes that add up along the \
+    network's cat direction. Lesson 6 adds a smoothness term to the loss to steer it towards pictures we can read.
+    """)
+
+// MARK: - A zebra
+
+book.section("The same for a zebra")
+book.prose("Any class works the same way. ImageNet class 340 is the zebra:")
+let zebraResult = book.cell { () -> IdealImageResult in
+    let result = idealImage(of: zebra, label: "ideal zebra")
+    print("p(zebra): \(result.history[0].probability) → \(result.probability)")
+    return result
+}
+book.cell {
+    let pair = ImageGrid(title: "Ideal images", images: [cat.image, zebraResult.image],
+                         captions: ["Siamese cat \(percent(cat.probability))",
+                                    "zebra \(percent(zebraResult.probability))"],
+                         cellWidth: 224)
+    book.figure(pair, name: "ideal-cat-and-zebra", caption: "The ideal Siamese cat and the ideal zebra side by side.")
+}
+book.figure(zebraResult.image, name: "ideal-zebra-340", caption: "The ideal zebra at full size.")
+book.prose("""
+    The zebra reached \(percent(zebraResult.probability)). If anything, stripes show through more than the cat's \
+    features do: zebra stripes are exactly the kind of local texture a convolutional network relies on.
+    """)
+
+// MARK: - How fragile is the ideal cat?
+
+book.section("How fragile is it?")
+book.prose("""
+    A real photo of a cat stays a cat when it is mirrored or moved a few pixels. Does the ideal cat? We apply three \
+    of lesson 4's augmentations to it and to the `chelsea.png` photo (a tabby) and ask the network again.
+    """)
+let chelsea = try book.cell {
+    model.preprocessing.framed(try Image(contentsOf: try Assets.standard.photo("chelsea.png")))
+}
+let robustness = book.cell { () -> [(change: String, cat: Float, photo: Float)] in
+    let changes: [(String, (Image) -> Image)] = [
+        ("unchanged", { $0 }), ("mirrored", { $0.flippedHorizontally() }),
+        ("moved 8 px", { $0.translated(x: 8, y: 8, fill: .reflect) }),
+        ("half resolution", { $0.resized(width: 112, height: 112).resized(width: 224, height: 224) }),
+    ]
+    let chelseaTop = topClass(probabilities(of: Tensor(chelsea), model: model))
+    print("chelsea's top class: \(model.labels[chelseaTop])")
+    return changes.map { name, change in
+        (name, probabilities(of: Tensor(change(cat.image)), model: model)[siameseCat],
+         probabilities(of: Tensor(change(chelsea)), model: model)[chelseaTop])
+    }
+}
+book.table(headers: ["change", "ideal cat: p(Siamese cat)", "chelsea: p(its top class)"],
+           rows: robustness.map { [$0.change, percent($0.cat), percent($0.photo)] },
+           caption: "The same small changes applied to the ideal cat and to a photo")
+let changed = robustness.dropFirst()
+book.prose("""
+    Mirrored, the ideal cat keeps \(percent(robustness[1].cat)) for Siamese cat; moved by 8 pixels \
+    \(percent(robustness[2].cat)); at half resolution \(percent(robustness[3].cat)). The photo's top class goes from \
+    \(percent(robustness[0].photo)) to \(changed.map { percent($0.photo) }.joined(separator: ", ")). \
+    \(changed.allSatisfy { $0.cat < 0.5 }
+        ? "Whatever the network found in the noise sits at exact pixel positions and frequencies, and a mirror, a " +
+          "shift or a blur scrambles it; the photo's evidence is spread over the whole cat and survives."
+        : "Some of the ideal cat survives these changes, but much less robustly than the photo's evidence, which is " +
+          "spread over the whole cat.")
+    """)
+
+// MARK: - Adversarial examples
+
+book.section("From a dog to a cat without changing the dog")
+book.prose("""
+    Now start from a real photo instead of noise, and limit how far any pixel value may move: at most ε in pixel \
+    units (an L∞ bound). The **Fast Gradient Sign Method** (FGSM, Goodfellow et al. 2015) takes a single step of \
+    exactly ε along the sign of the gradient: for a *targeted* attack x′ = clip(x − ε·sign ∇ₓ CE(f(x), target), 0, 1). \
+    Every value moves by ε or not at all, the largest change an L∞ budget allows, in the direction that helps most to \
+    first order.
+    """)
+let dog = try book.cell { model.preprocessing.framed(try Image(contentsOf: try Assets.standard.photo("dog.jpg"))) }
+let dogPixels = Tensor(dog)
+let dogProbabilities = book.cell { () -> [Float] in
+    let p = probabilities(of: dogPixels, model: model)
+    for prediction in model.topPredictions(p, count: 5) { print(prediction.label, percent(prediction.probability)) }
+    return p
+}
+book.prose("""
+    The network calls the dog a \(model.labels[topClass(dogProbabilities)]) \
+    (\(percent(dogProbabilities.max()!))). First, FGSM towards class 285, "Egyptian cat", with ε = 2/255: the \
+    reference run of the same network in PyTorch (shared/ref) reports p = 0.2154 for this attack after saving the \
+    result as a PNG.
+    """)
+let reference = book.cell { () -> AttackResult in
+    let result = AdversarialAttack(goal: .targeted(egyptianCat), epsilon: 2 / 255, method: .fgsm)
+        .run(on: dogPixels, model: model)
+    print("top-1 \(model.labels[result.adversarialTop1]), "
+          + "p(Egyptian cat) \(result.adversarialProbabilities[egyptianCat])")
+    return result
+}
+book.prose("""
+    Our port gives top-1 \(model.labels[reference.adversarialTop1]) with p = \
+    \(String(format: "%.4f", reference.adversarialProbabilities[egyptianCat])): one gradient and a change of two \
+    8-bit levels per value turn the German shepherd into a cat.
+
+    **Projected Gradient Descent** (PGD, Madry et al. 2018) repeats smaller sign steps and after each one projects \
+    back into the ε-box around the photo and into [0, 1]. Our attacks also round every iterate to 8-bit levels, so \
+    the picture they measure is exactly the one a PNG stores. Here both methods aim at "Siamese cat" for several ε:
+    """)
+let pgdSteps = quick ? 3 : 10
+let epsilonLevels = [1, 2, 4, 8]
+let comparison = book.cell { () -> [(level: Int, fgsm: AttackResult, pgd: AttackResult)] in
+    epsilonLevels.map { level in
+        let epsilon = Float(level) / 255
+        let fgsm = AdversarialAttack(goal: .targeted(siameseCat), epsilon: epsilon).run(on: dogPixels, model: model)
+        let pgd = AdversarialAttack(goal: .targeted(siameseCat), epsilon: epsilon,
+                                    method: .pgd(steps: pgdSteps, stepSize: max(Float(level / 4), 1) / 255,
+                                                 randomStart: false)).run(on: dogPixels, model: model)
+        print("ε = \(level)/255: FGSM top-1 \(model.labels[fgsm.adversarialTop1]), "
+              + "PGD top-1 \(model.labels[pgd.adversarialTop1])")
+        return (level, fgsm, pgd)
+    }
+}
+let catProbability = { (result: AttackResult) in result.adversarialProbabilities[siameseCat] }
+book.table(headers: ["ε", "FGSM p(Siamese cat)", "FGSM top-1", "PGD p(Siamese cat)", "PGD top-1"],
+           rows: comparison.map { row in
+               ["\(row.level)/255", percent(catProbability(row.fgsm)), model.labels[row.fgsm.adversarialTop1],
+                percent(catProbability(row.pgd)), model.labels[row.pgd.adversarialTop1]]
+           }, caption: "Targeted attacks on the dog photo; PGD with \(pgdSteps) steps")
+let (weakest, strongest) = (comparison.first!, comparison.last!)
+book.prose("""
+    At ε = \(weakest.level)/255 FGSM reaches \(percent(catProbability(weakest.fgsm))) and PGD \
+    \(percent(catProbability(weakest.pgd))); at \(strongest.level)/255 FGSM gets \
+    \(percent(catProbability(strongest.fgsm))) and PGD \(percent(catProbability(strongest.pgd))). \
+    \(catProbability(strongest.fgsm) > catProbability(weakest.fgsm)
+        ? "Both gain from a larger budget, PGD far more: it re-aims after every step."
+        : "FGSM even gets *worse* as ε grows: its single step trusts the gradient at the photo, and the network is " +
+          "only linear very close to it, so a long step overshoots. PGD re-aims after every small step.")
+    """)
+
+// MARK: - The smallest change that works
+
+book.section("The smallest ε that works")
+book.prose("""
+    How small can the change be? Try ε = 1/255, 2/255, … in turn with PGD, stopping at the first iterate the network \
+    calls a Siamese cat, and keep the first ε that succeeds.
+    """)
+let smallest = book.cell { () -> AttackResult? in
+    AdversarialAttack.smallestEpsilon(levels: 1...8, on: dogPixels, model: model, attack: { epsilon in
+        AdversarialAttack(goal: .targeted(siameseCat), epsilon: epsilon,
+                          method: .pgd(steps: pgdSteps, stepSize: 1 / 255, randomStart: false),
+                          stopsWhenSucceeded: true)
+    }, onTry: { result in
+        print("ε = \(Int((result.epsilon * 255).rounded()))/255: top-1 \(model.labels[result.adversarialTop1])")
+    })
+}
+guard let smallest else {
+    book.note("No ε up to 8/255 worked in this run; try more PGD steps.")
+    book.finish()
+    exit(0)
+}
+let epsilon = smallest.epsilon
+book.prose("""
+    ε = \(Int((epsilon * 255).rounded()))/255 ≈ \(String(format: "%.4f", epsilon)) is enough. With that budget we \
+    now run every PGD step (instead of stopping at the first success) for a confident result:
+    """)
+let adversarial = book.cell { () -> AttackResult in
+    let result = AdversarialAttack(goal: .targeted(siameseCat), epsilon: epsilon,
+                                   method: .pgd(steps: pgdSteps, stepSize: 1 / 255, randomStart: false))
+        .run(on: dogPixels, model: model)
+    print("p(Siamese cat) \(result.adversarialProbabilities[siameseCat]), largest change "
+          + "\(Int((result.largestChange * 255).rounded()))/255")
+    return result
+}
+// ±ε becomes ±(almost) 0.5 around grey.
+let amplification = (0.5 / epsilon).rounded(.down)
+book.cell {
+    let figure = Comparison(
+        title: "German shepherd + \(Int((epsilon * 255).rounded()))/255 = Siamese cat",
+        images: [dog, adversarial.amplifiedPerturbation(by: amplification), adversarial.adversarialImage],
+        captions: ["original\n" + topFive(adversarial.originalProbabilities, model: model),
+                   "perturbation ×\(Int(amplification.rounded()))\ngrey = unchanged\nlargest change "
+                       + "\(Int((adversarial.largestChange * 255).rounded()))/255",
+                   "adversarial\n" + topFive(adversarial.adversarialProbabilities, model: model)],
+        separators: ["+", "="], panelWidth: 224)
+    book.figure(figure, name: "adversarial-comparison",
+                caption: "Original, the perturbation amplified to be visible, and the adversarial photo, each with "
+                    + "its top-5.")
+}
+book.figure(adversarial.adversarialImage, name: "dog-as-siamese-cat",
+            caption: "The adversarial photo as saved (224×224, 8-bit PNG).")
+
+// MARK: - Does it survive saving?
+
+book.section("Saved, reloaded, still a cat")
+book.prose("""
+    An attack that only works in floating point would be a curiosity. Ours keeps every value on an 8-bit level, so \
+    the PNG just written holds exactly the attacked picture. Read it back and classify it:
+    """)
+let reloaded = try book.cell { () -> [Float] in
+    let file = book.directory.appendingPathComponent("dog-as-siamese-cat.png").path
+    let saved = Tensor(try Image(contentsOf: file))
+    print("identical to the attacked pixels: \(saved == adversarial.adversarial)")
+    return probabilities(of: saved, model: model)
+}
+let mirrored = probabilities(of: Tensor(adversarial.adversarialImage.flippedHorizontally()), model: model)
+let survivesMirror = topClass(mirrored) == siameseCat
+book.prose("""
+    Re-read from disk, the photo is a \(model.labels[topClass(reloaded)]) with \
+    p(Siamese cat) = \(percent(reloaded[siameseCat])). Mirrored, the network says \
+    \(model.labels[topClass(mirrored)]) (p(Siamese cat) = \(percent(mirrored[siameseCat])))\
+    \(survivesMirror ? ": this perturbation even survives a mirror." : ": like the ideal cat, the perturbation " +
+        "lives at exact pixel positions.") Random augmentation at test time is one (partial) defence; training on \
+    adversarial examples is a stronger one.
+    """)
+
+book.metric("ideal_cat_probability", cat.probability)
+book.metric("ideal_cat_steps", idealSteps)
+book.metric("ideal_cat_first_step_above_90", firstConfident ?? -1)
+book.metric("ideal_zebra_probability", zebraResult.probability)
+book.metric("fgsm_dog_to_285_probability", reference.adversarialProbabilities[egyptianCat])
+book.metric("adversarial_target", model.labels[siameseCat])
+book.metric("adversarial_target_probability", adversarial.adversarialProbabilities[siameseCat])
+book.metric("adversarial_reloaded_probability", reloaded[siameseCat])
+book.metric("adversarial_epsilon", epsilon)
+book.metric("adversarial_mirrored_probability", mirrored[siameseCat])
+book.metric("ideal_cat_png", "ideal-cat-284.png")
+book.metric("ideal_zebra_png", "ideal-zebra-340.png")
+book.metric("adversarial_png", "dog-as-siamese-cat.png")
+book.metric("comparison_png", "adversarial-comparison.png")
+
+book.summary([
+    "With the weights frozen, the gradient of a loss with respect to the pixels tells how to change a picture.",
+    "Maximising one class from noise reaches \(percent(cat.probability)) for Siamese cat, but the picture looks "
+        + "like noise: the loss does not ask for anything a person would recognise.",
+    "An L∞ budget of \(Int((epsilon * 255).rounded()))/255 per value was enough to turn the dog photo into a "
+        + "Siamese cat at \(percent(adversarial.adversarialProbabilities[siameseCat])), and the saved PNG still fools "
+        + "the network.",
+    "FGSM is one sign step; PGD repeats small steps and projects back into the ε-box, and is much stronger.",
+])
+book.exercises([
+    "Attack your own photo from the command line: `swift run lab attack photo.jpg --target \"zebra\" -o adv.png`.",
+    "Run an untargeted attack (leave out `--target`): which class does the dog become, and at which ε?",
+    "Draw the ideal image of another class: `swift run lab ideal --class 951 -o lemon.png` (951 is lemon).",
+    "Attack the photo after a horizontal flip of the adversarial result: how large must ε be to survive the flip?",
+])
 book.finish()

@@ -3,41 +3,49 @@
 
 enum BinaryOperator { case add, subtract, multiply, divide }
 
-/// The values of `a op b` with broadcasting, no graph. Inner loops are specialised on unit/zero strides so they
-/// vectorise; the operator is switched on once per call, not per element.
+/// The values of `a op b` with broadcasting, no graph. The operator is switched on once per call, not per element.
 func broadcastValues(_ a: Tensor, _ b: Tensor, _ op: BinaryOperator) -> Tensor {
     let shape = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape)
     let loop = StridedLoop(shape: shape, stridesA: broadcastStrides(of: a.shape, to: shape),
                            stridesB: broadcastStrides(of: b.shape, to: shape))
-    let n = loop.rowLength, sa = loop.rowStrideA, sb = loop.rowStrideB
-    let values = makeScalars(count: shape.reduce(1, *)) { out in
+    let count = shape.reduce(1, *)
+    let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in
-                @inline(__always) func run(_ f: (Float, Float) -> Float) {
-                    loop.forEachRow { o, i, j in
-                        if sa == 1 && sb == 1 {
-                            for k in 0..<n { out[o + k] = f(x[i + k], y[j + k]) }
-                        } else if sa == 1 && sb == 0 {
-                            let v = y[j]
-                            for k in 0..<n { out[o + k] = f(x[i + k], v) }
-                        } else if sa == 0 && sb == 1 {
-                            let u = x[i]
-                            for k in 0..<n { out[o + k] = f(u, y[j + k]) }
-                        } else {
-                            for k in 0..<n { out[o + k] = f(x[i + k * sa], y[j + k * sb]) }
-                        }
-                    }
-                }
                 switch op {
-                case .add: run(+)
-                case .subtract: run(-)
-                case .multiply: run(*)
-                case .divide: run(/)
+                case .add: combine(loop, x, y, out) { $0 + $1 }
+                case .subtract: combine(loop, x, y, out) { $0 - $1 }
+                case .multiply: combine(loop, x, y, out) { $0 * $1 }
+                case .divide: combine(loop, x, y, out) { $0 / $1 }
                 }
             }
         }
+        initialized = count
     }
     return Tensor(shape: shape, scalars: values)
+}
+
+/// out = f(x, y) along `loop`. Inner loops are specialised on unit/zero strides so they vectorise; `f` is a
+/// literal at each call site above and inlined (it must stay in this file to be, see `StridedLoop.Rows`).
+@inline(__always)
+private func combine(_ loop: StridedLoop, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                     _ out: UnsafeMutableBufferPointer<Float>, _ f: (Float, Float) -> Float) {
+    let n = loop.rowLength, sa = loop.rowStrideA, sb = loop.rowStrideB
+    // Row pointers rather than `out[o + k]`: the overflow check on `o + k` would stop vectorisation.
+    for (o, i, j) in loop {
+        let (out, x, y) = (out.baseAddress! + o, x.baseAddress! + i, y.baseAddress! + j)
+        if sa == 1 && sb == 1 {
+            for k in 0..<n { out[k] = f(x[k], y[k]) }
+        } else if sa == 1 && sb == 0 {
+            let v = y[0]
+            for k in 0..<n { out[k] = f(x[k], v) }
+        } else if sa == 0 && sb == 1 {
+            let u = x[0]
+            for k in 0..<n { out[k] = f(u, y[k]) }
+        } else {
+            for k in 0..<n { out[k] = f(x[k * sa], y[k * sb]) }
+        }
+    }
 }
 
 extension Tensor {
@@ -78,7 +86,7 @@ extension Tensor {
     /// Element-wise negation (PyTorch: `-x`).
     public static prefix func - (x: Tensor) -> Tensor {
         // d(-x)/dx = -1.
-        x.mapped { -$0 }.recorded(from: [x]) { g in [-g] }
+        broadcastValues(x, Tensor(-1), .multiply).recorded(from: [x]) { g in [-g] }
     }
 
     /// Adds a scalar to every element (PyTorch: `x + s`).
@@ -106,33 +114,4 @@ extension Tensor {
     public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
     /// `a = a * s`.
     public static func *= (a: inout Tensor, s: Float) { a = a * s }
-}
-
-extension Tensor {
-    /// `f` applied to every element, no graph. `f` is inlined into the loop at each call site.
-    @inline(__always)
-    func mapped(_ f: (Float) -> Float) -> Tensor {
-        let count = scalars.count
-        let values = makeScalars(count: count) { out in
-            scalars.withUnsafeBufferPointer { x in
-                for i in 0..<count { out[i] = f(x[i]) }
-            }
-        }
-        return Tensor(shape: shape, scalars: values)
-    }
-
-    /// `f(self[i], other[i])` for every element of two same-shaped tensors, no graph.
-    @inline(__always)
-    func zipped(with other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
-        let count = scalars.count
-        let values = makeScalars(count: count) { out in
-            scalars.withUnsafeBufferPointer { x in
-                other.scalars.withUnsafeBufferPointer { y in
-                    for i in 0..<count { out[i] = f(x[i], y[i]) }
-                }
-            }
-        }
-        return Tensor(shape: shape, scalars: values)
-    }
 }

@@ -23,10 +23,13 @@ final class GradientNode: @unchecked Sendable {
     let backward: ((Tensor) -> [Tensor?])?
     /// The shape of the tensor this node produced, used to check gradient shapes.
     let shape: [Int]
+    /// The op that made it (the Swift function's name), for error messages and profiling.
+    let operation: String
 
-    init(parents: [GradientNode?], shape: [Int], backward: ((Tensor) -> [Tensor?])?) {
+    init(parents: [GradientNode?], shape: [Int], operation: String, backward: ((Tensor) -> [Tensor?])?) {
         self.parents = parents
         self.shape = shape
+        self.operation = operation
         self.backward = backward
     }
 
@@ -71,7 +74,7 @@ extension Tensor {
     /// (PyTorch: `x.detach().requires_grad_()`).
     public func requiringGradient() -> Tensor {
         var leaf = self
-        leaf.node = GradientNode(parents: [], shape: shape, backward: nil)
+        leaf.node = GradientNode(parents: [], shape: shape, operation: "leaf", backward: nil)
         return leaf
     }
 
@@ -85,10 +88,11 @@ extension Tensor {
     /// Returns this (node-free) value as the output of an op on `inputs`, with `backward` mapping
     /// d(loss)/d(output) to one d(loss)/d(input) per input (nil where not needed).
     /// Records nothing when no input requires gradients or recording is off.
-    func recorded(from inputs: [Tensor], backward: @escaping (_ upstream: Tensor) -> [Tensor?]) -> Tensor {
+    func recorded(from inputs: [Tensor], operation: String = #function,
+                  backward: @escaping (_ upstream: Tensor) -> [Tensor?]) -> Tensor {
         guard inputs.contains(where: { $0.node != nil }), GradientRecording.isEnabled else { return self }
         var output = self
-        output.node = GradientNode(parents: inputs.map(\.node), shape: shape, backward: backward)
+        output.node = GradientNode(parents: inputs.map(\.node), shape: shape, operation: operation, backward: backward)
         return output
     }
 
@@ -112,11 +116,13 @@ extension Tensor {
                 guard let backward = node.backward,
                       let upstream = wanted.contains(id) ? grads[id] : grads.removeValue(forKey: id) else { continue }
                 let inputGrads = backward(upstream)
-                precondition(inputGrads.count == node.parents.count, "backward returned a wrong number of gradients")
+                precondition(inputGrads.count == node.parents.count,
+                             "\(node.operation): backward returned \(inputGrads.count) gradients for "
+                             + "\(node.parents.count) inputs")
                 for (parent, grad) in zip(node.parents, inputGrads) {
                     guard let parent, let grad else { continue }
-                    precondition(grad.shape == parent.shape,
-                                 "gradient of shape \(grad.shape) for an input of shape \(parent.shape)")
+                    precondition(grad.shape == parent.shape, "\(node.operation): gradient of shape \(grad.shape) "
+                                 + "for an input of shape \(parent.shape)")
                     let parentID = ObjectIdentifier(parent)
                     if var sum = grads.removeValue(forKey: parentID) {
                         sum.add(grad)

@@ -17,10 +17,15 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
     let b = (0..<c).map { offset.scalars[$0] - mean.scalars[$0] * a[$0] }
     let y = scaleAndShift(x, a, b)
     return y.recorded(from: [x, mean, variance, scale, offset]) { g in
-        let (sumG, sumGX) = channelSums(g, x)
-        let sumGXHat = (0..<c).map { (sumGX[$0] - mean.scalars[$0] * sumG[$0]) * inverseStd[$0] }
         // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
-        return [x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil,
+        let dx = x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil
+        // A frozen network (e.g. an attack on the input) needs only dx: skip the per-channel sums.
+        guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else {
+            return [dx, nil, nil, nil, nil]
+        }
+        let (sumG, sumGCentred) = channelSums(g, x, vShift: mean.scalars)   // Σg, Σg·(x-mean)
+        let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
+        return [dx,
                 Tensor(shape: [c], scalars: (0..<c).map { -a[$0] * sumG[$0] }),
                 Tensor(shape: [c], scalars: (0..<c).map {
                     -0.5 * scale.scalars[$0] * sumGXHat[$0] * inverseStd[$0] * inverseStd[$0]
@@ -40,22 +45,20 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor,
     let c = checkChannels(x, [scale, offset])
     let m = Float(x.scalarCount / c)
     precondition(m > 0, "batchNormTraining needs at least one row, got shape \(x.shape)")
-    let (sum, _) = channelSums(x, nil)
-    let mean = sum.map { $0 / m }
-    let centred = x.detached() - Tensor(shape: [c], scalars: mean)
-    let variance = channelSums(centred.squared(), nil).0.map { $0 / m }
+    let mean = channelSums(x).sum.map { $0 / m }
+    let variance = channelSums(x, x, uShift: mean, vShift: mean).products.map { $0 / m }   // Σ(x-mean)²/M
     let inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-    let normalised = scaleAndShift(centred, inverseStd, [Float](repeating: 0, count: c))   // x̂
-    let a = (0..<c).map { scale.scalars[$0] }
-    let y = scaleAndShift(normalised, a, offset.scalars)
+    // y = x̂·scale + offset with x̂ = (x-mean)·invStd, computed in one pass as x·k + (offset - mean·k).
+    let k = (0..<c).map { scale.scalars[$0] * inverseStd[$0] }
+    let y = scaleAndShift(x, k, (0..<c).map { offset.scalars[$0] - mean[$0] * k[$0] })
     let output = y.recorded(from: [x, scale, offset]) { g in
-        let (sumG, sumGXHat) = channelSums(g, normalised)
-        // dx = (scale·invStd / M) · (M·g - Σg - x̂·Σ(g·x̂)): the mean and variance depend on every x.
+        let (sumG, sumGCentred) = channelSums(g, x, vShift: mean)
+        let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
+        // dx = (k/M)·(M·g - Σg - x̂·Σ(g·x̂)), k = scale·invStd: the mean and variance depend on every x.
+        // As one pass: dx = g·k + x·q + r with q = -k·invStd·Σ(g·x̂)/M and r = -k·Σg/M - q·mean.
         let dx: Tensor? = x.requiresGradient ? {
-            let k = (0..<c).map { a[$0] * inverseStd[$0] }
-            let shift = (0..<c).map { -k[$0] * sumG[$0] / m }
-            let slope = (0..<c).map { -k[$0] * sumGXHat[$0] / m }
-            return scaleAndShift(g, k, shift) + normalised * Tensor(shape: [c], scalars: slope)
+            let q = (0..<c).map { -k[$0] * inverseStd[$0] * sumGXHat[$0] / m }
+            return scaleAndShift(g, k, (0..<c).map { -k[$0] * sumG[$0] / m - q[$0] * mean[$0] }, plus: x, times: q)
         }() : nil
         // dy/dscale = x̂, dy/doffset = 1.
         return [dx, Tensor(shape: [c], scalars: sumGXHat), Tensor(shape: [c], scalars: sumG)]
@@ -73,44 +76,85 @@ private func checkChannels(_ x: Tensor, _ perChannel: [Tensor]) -> Int {
     return c
 }
 
-/// x·a + b with per-channel a, b `[C]` along the last axis; no graph.
-private func scaleAndShift(_ x: Tensor, _ a: [Float], _ b: [Float]) -> Tensor {
-    let c = a.count, rows = x.scalarCount / max(c, 1)
-    let values = makeScalars(count: x.scalarCount) { y in
-        x.scalars.withUnsafeBufferPointer { x in
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    parallelFor(rows, work: x.count) { range in
+/// u·a + b (+ v·q when v is given) with per-channel a, b, q `[C]` along the last axis; no graph.
+private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tensor? = nil, times q: [Float] = [])
+    -> Tensor {
+    let c = a.count, rows = u.scalarCount / max(c, 1)
+    let vScalars = v?.scalars ?? []
+    // Per-channel factors in one buffer, read through pointers so the inner loops vectorise.
+    let factors = a + b + (q.isEmpty ? a : q)
+    let values = makeScalars(count: u.scalarCount) { y in
+        u.scalars.withUnsafeBufferPointer { u in
+            vScalars.withUnsafeBufferPointer { v in
+                factors.withUnsafeBufferPointer { factors in
+                    let (a, b, q) = (factors.baseAddress!, factors.baseAddress! + c, factors.baseAddress! + 2 * c)
+                    parallelFor(rows, work: u.count) { range in
                         for row in range {
-                            let o = row * c
-                            for j in 0..<c { y[o + j] = x[o + j] * a[j] + b[j] }
+                            let (y, u) = (y.baseAddress! + row * c, u.baseAddress! + row * c)
+                            if v.isEmpty {
+                                for j in 0..<c { y[j] = u[j] * a[j] + b[j] }
+                            } else {
+                                let v = v.baseAddress! + row * c
+                                for j in 0..<c { y[j] = u[j] * a[j] + v[j] * q[j] + b[j] }
+                            }
                         }
                     }
                 }
             }
         }
     }
-    return Tensor(shape: x.shape, scalars: values)
+    return Tensor(shape: u.shape, scalars: values)
 }
 
-/// Per-channel Σu and Σu·v over all rows (v optional), accumulated per row in Float then in Double across rows.
-private func channelSums(_ u: Tensor, _ v: Tensor?) -> ([Float], [Float]) {
+/// Per-channel Σu and Σ(u - uShift)·(v - vShift) over all rows (the second only when v is given; shifts default
+/// to 0). Rows are split among threads; each sums blocks of 64 rows in Float (vectorised) into Double totals, and
+/// the per-thread totals are added in a fixed order, so results do not depend on timing.
+private func channelSums(_ u: Tensor, _ v: Tensor? = nil, uShift: [Float]? = nil, vShift: [Float]? = nil)
+    -> (sum: [Float], products: [Float]) {
     let c = u.shape[u.rank - 1], rows = u.scalarCount / max(c, 1)
-    var sumU = [Double](repeating: 0, count: c), sumUV = [Double](repeating: 0, count: c)
-    var blockU = [Float](repeating: 0, count: c), blockUV = [Float](repeating: 0, count: c)
+    let zeros = [Float](repeating: 0, count: c)
+    let shifts = (uShift ?? zeros) + (vShift ?? zeros)
+    let chunks = max(1, min(rows / 256, engineThreadCount))
+    var totals = [Double](repeating: 0, count: chunks * 2 * c)   // per chunk: Σu then Σ products
     let vScalars = v?.scalars ?? []
     u.scalars.withUnsafeBufferPointer { u in
         vScalars.withUnsafeBufferPointer { v in
-            // Float sums over blocks of 64 rows vectorise; Double totals keep large batches accurate.
-            for start in stride(from: 0, to: rows, by: 64) {
-                for j in 0..<c { blockU[j] = 0; blockUV[j] = 0 }
-                for row in start..<min(start + 64, rows) {
-                    let o = row * c
-                    for j in 0..<c { blockU[j] += u[o + j] }
-                    if !v.isEmpty { for j in 0..<c { blockUV[j] += u[o + j] * v[o + j] } }
+            totals.withUnsafeMutableBufferPointer { totals in
+              shifts.withUnsafeBufferPointer { shifts in
+                let (p, q) = (shifts.baseAddress!, shifts.baseAddress! + c)
+                parallelFor(chunks, work: chunks > 1 ? u.count : 0) { range in
+                    let block = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c)
+                    defer { block.deallocate() }
+                    let (blockU, blockUV) = (block, block + c)
+                    for chunk in range {
+                        let total = totals.baseAddress! + chunk * 2 * c
+                        let chunkRows = (chunk * rows / chunks)..<((chunk + 1) * rows / chunks)
+                        for start in stride(from: chunkRows.lowerBound, to: chunkRows.upperBound, by: 64) {
+                            block.update(repeating: 0, count: 2 * c)
+                            for row in start..<min(start + 64, chunkRows.upperBound) {
+                                let u = u.baseAddress! + row * c
+                                for j in 0..<c { blockU[j] += u[j] }
+                                if !v.isEmpty {
+                                    let v = v.baseAddress! + row * c
+                                    for j in 0..<c { blockUV[j] += (u[j] - p[j]) * (v[j] - q[j]) }
+                                }
+                            }
+                            for j in 0..<c {
+                                total[j] += Double(blockU[j])
+                                total[c + j] += Double(blockUV[j])
+                            }
+                        }
+                    }
                 }
-                for j in 0..<c { sumU[j] += Double(blockU[j]); sumUV[j] += Double(blockUV[j]) }
+              }
             }
+        }
+    }
+    var sumU = [Double](repeating: 0, count: c), sumUV = [Double](repeating: 0, count: c)
+    for chunk in 0..<chunks {
+        for j in 0..<c {
+            sumU[j] += totals[chunk * 2 * c + j]
+            sumUV[j] += totals[chunk * 2 * c + c + j]
         }
     }
     return (sumU.map { Float($0) }, sumUV.map { Float($0) })

@@ -84,7 +84,7 @@ func biasRows(_ bias: Tensor?, rows: Int, columns: Int) -> [Float] {
     return makeScalars(count: rows * columns) { out in
         bias.scalars.withUnsafeBufferPointer { b in
             for row in 0..<rows {
-                for j in 0..<columns { out[row * columns + j] = b[j] }
+                (out.baseAddress! + row * columns).update(from: b.baseAddress!, count: columns)
             }
         }
     }

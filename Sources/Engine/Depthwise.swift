@@ -1,8 +1,26 @@
 // Depthwise convolution (groups == in == out channels): every channel has its own kh x kw filter.
-// NHWC makes the channel axis contiguous, so every loop below ends in `for c in 0..<C` over unit-stride
-// memory, which the compiler vectorises. Rows of the output (n, oy) are independent and run in parallel.
+//
+// NHWC makes the channel axis contiguous, so each kernel works on 8 channels at a time (`SIMD8<Float>`) and
+// accumulates all taps of a window in a register before storing once. Window bounds are clipped once per row and
+// pixel, so the inner loops have no branches. Independent rows run in parallel (`parallelFor`).
 
 import Foundation
+
+/// 8 floats from `p` (no alignment needed).
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Stores 8 floats at `p` (no alignment needed).
+@inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// The taps 0..<kernel whose input index `start + tap` lies in 0..<size.
+@inline(__always) private func clip(_ start: Int, _ kernel: Int, _ size: Int) -> Range<Int> {
+    let lower = Swift.max(0, -start), upper = Swift.min(kernel, size - start)
+    return lower..<Swift.max(lower, upper)
+}
 
 /// Depthwise forward and backward; `filter` is PyTorch's `[C, 1, kh, kw]`, rearranged here to `[kh, kw, C]`.
 func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry) -> Tensor {
@@ -10,8 +28,7 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
     let weights = filter.detached().reshaped(to: [c, kh * kw]).transposed()   // [kh·kw, C]
-    let zeros = [Float](repeating: 0, count: c)
-    let biasValues = bias?.scalars ?? zeros
+    let biasValues = bias?.scalars ?? [Float](repeating: 0, count: c)
     let out = makeScalars(count: n * oh * ow * c) { y in
         input.scalars.withUnsafeBufferPointer { x in
             weights.scalars.withUnsafeBufferPointer { wt in
@@ -19,19 +36,33 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                     parallelFor(n * oh, work: n * oh * ow * c * kh * kw) { rows in
                         for row in rows {
                             let (image, oy) = (row / oh, row % oh)
+                            let iy0 = oy * s - top, kys = clip(iy0, kh, h)
                             for ox in 0..<ow {
+                                let ix0 = ox * s - left, kxs = clip(ix0, kw, w)
                                 let o = y.baseAddress! + (row * ow + ox) * c
-                                for j in 0..<c { o[j] = b[j] }
-                                for ky in 0..<kh {
-                                    let iy = oy * s - top + ky
-                                    guard iy >= 0 && iy < h else { continue }
-                                    for kx in 0..<kw {
-                                        let ix = ox * s - left + kx
-                                        guard ix >= 0 && ix < w else { continue }
-                                        let xp = x.baseAddress! + ((image * h + iy) * w + ix) * c
-                                        let wp = wt.baseAddress! + (ky * kw + kx) * c
-                                        for j in 0..<c { o[j] += xp[j] * wp[j] }
+                                // y[c] = b[c] + Σ_taps x[iy0+ky, ix0+kx, c]·w[ky, kx, c]. The window's corner may lie
+                                // in the padding; only clipped taps are read. Wrapping &+ &* keep overflow checks out
+                                // of the inner loops.
+                                let window = x.baseAddress! + ((image * h + iy0) * w + ix0) * c
+                                var j = 0
+                                while j + 8 <= c {
+                                    var sum = load8(b.baseAddress! + j)
+                                    for ky in kys {
+                                        let xr = window + (ky &* w &* c &+ j)
+                                        let wr = wt.baseAddress! + (ky &* kw &* c &+ j)
+                                        for kx in kxs { sum += load8(xr + kx &* c) * load8(wr + kx &* c) }
                                     }
+                                    store8(sum, o + j)
+                                    j += 8
+                                }
+                                for j in j..<c {
+                                    var sum = b[j]
+                                    for ky in kys {
+                                        for kx in kxs {
+                                            sum += window[(ky * w + kx) * c + j] * wt[(ky * kw + kx) * c + j]
+                                        }
+                                    }
+                                    o[j] = sum
                                 }
                             }
                         }
@@ -54,31 +85,52 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
     }
 }
 
-/// d(loss)/d(input) for a depthwise convolution, gathered per input row so rows can run in parallel.
+/// d(loss)/d(input) for a depthwise convolution, gathered per input pixel so rows can run in parallel.
 private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: WindowGeometry) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
+    /// The (tap, output index) pairs through which input index `i` feeds an output: o·s - pad + tap == i.
+    func feeds(_ i: Int, _ pad: Int, _ kernel: Int, _ outputs: Int, into list: inout [(tap: Int, output: Int)]) {
+        list.removeAll(keepingCapacity: true)
+        for tap in 0..<kernel {
+            let t = i + pad - tap
+            if t >= 0 && t % s == 0 && t / s < outputs { list.append((tap, t / s)) }
+        }
+    }
     let values = makeScalars(count: n * h * w * c) { dx in
         g.scalars.withUnsafeBufferPointer { g in
             weights.scalars.withUnsafeBufferPointer { wt in
                 parallelFor(n * h, work: n * h * w * c * kh * kw) { rows in
+                    var ys: [(tap: Int, output: Int)] = [], xs: [(tap: Int, output: Int)] = []
+                    ys.reserveCapacity(kh)
+                    xs.reserveCapacity(kw)
                     for row in rows {
                         let (image, iy) = (row / h, row % h)
+                        feeds(iy, top, kh, oh, into: &ys)
                         for ix in 0..<w {
+                            feeds(ix, left, kw, ow, into: &xs)
                             let d = dx.baseAddress! + (row * w + ix) * c
-                            for j in 0..<c { d[j] = 0 }
-                            for ky in 0..<kh {
-                                // Output row oy uses input row iy through tap ky when oy·s - top + ky == iy.
-                                let ty = iy + top - ky
-                                guard ty >= 0 && ty % s == 0 && ty / s < oh else { continue }
-                                for kx in 0..<kw {
-                                    let tx = ix + left - kx
-                                    guard tx >= 0 && tx % s == 0 && tx / s < ow else { continue }
-                                    let gp = g.baseAddress! + ((image * oh + ty / s) * ow + tx / s) * c
-                                    let wp = wt.baseAddress! + (ky * kw + kx) * c
-                                    for j in 0..<c { d[j] += gp[j] * wp[j] }
+                            let gImage = g.baseAddress! + image * oh * ow * c
+                            var j = 0
+                            while j + 8 <= c {
+                                var sum = SIMD8<Float>()
+                                for (ky, oy) in ys {
+                                    let gr = gImage + (oy &* ow &* c &+ j)
+                                    let wr = wt.baseAddress! + (ky &* kw &* c &+ j)
+                                    for (kx, ox) in xs { sum += load8(gr + ox &* c) * load8(wr + kx &* c) }
                                 }
+                                store8(sum, d + j)
+                                j += 8
+                            }
+                            for j in j..<c {
+                                var sum: Float = 0
+                                for (ky, oy) in ys {
+                                    for (kx, ox) in xs {
+                                        sum += g[((image * oh + oy) * ow + ox) * c + j] * wt[(ky * kw + kx) * c + j]
+                                    }
+                                }
+                                d[j] = sum
                             }
                         }
                     }
@@ -89,14 +141,19 @@ private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: Wind
     return Tensor(shape: [n, h, w, c], scalars: values)
 }
 
-/// d(loss)/d(filter) for a depthwise convolution as `[kh·kw, C]`; each task sums into its own buffer, then the
-/// buffers are added (no shared writes).
+/// d(loss)/d(filter) for a depthwise convolution as `[kh·kw, C]`. Each task sums into its own buffer (then the
+/// buffers are added, so there are no shared writes); per tap and 8 channels, a register runs along an output row.
 private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: WindowGeometry) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
     let taps = kh * kw * c
-    let chunks = max(1, min(n * oh, ProcessInfo.processInfo.activeProcessorCount * 2))
+    let chunks = max(1, min(n * oh, engineThreadCount * 2))
+    // Output columns whose window includes tap kx inside the image: 0 ≤ ox·s - left + kx < w.
+    let columns = (0..<kw).map { kx in
+        let lower = max(0, (left - kx + s - 1) / s), last = w - 1 + left - kx
+        return lower..<max(lower, last < 0 ? 0 : min(ow, last / s + 1))
+    }
     var partials = [Float](repeating: 0, count: chunks * taps)
     g.scalars.withUnsafeBufferPointer { g in
         input.scalars.withUnsafeBufferPointer { x in
@@ -106,17 +163,29 @@ private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: Windo
                         let dw = partials.baseAddress! + chunk * taps
                         for row in (chunk * n * oh / chunks)..<((chunk + 1) * n * oh / chunks) {
                             let (image, oy) = (row / oh, row % oh)
-                            for ox in 0..<ow {
-                                let gp = g.baseAddress! + (row * ow + ox) * c
-                                for ky in 0..<kh {
-                                    let iy = oy * s - top + ky
-                                    guard iy >= 0 && iy < h else { continue }
-                                    for kx in 0..<kw {
-                                        let ix = ox * s - left + kx
-                                        guard ix >= 0 && ix < w else { continue }
-                                        let xp = x.baseAddress! + ((image * h + iy) * w + ix) * c
-                                        let d = dw + (ky * kw + kx) * c
-                                        for j in 0..<c { d[j] += gp[j] * xp[j] }
+                            for ky in clip(oy * s - top, kh, h) {
+                                let iy = oy * s - top + ky
+                                for kx in 0..<kw {
+                                    // dw[ky,kx,c] += Σ_ox g[oy,ox,c]·x[iy, ox·s - left + kx, c]
+                                    let gRow = g.baseAddress! + row * ow * c
+                                    let xRow = x.baseAddress! + ((image * h + iy) * w - left + kx) * c
+                                    let d = dw + (ky * kw + kx) * c
+                                    var j = 0
+                                    let (oxs, step) = (columns[kx], s &* c)
+                                    while j + 8 <= c {
+                                        var sum = SIMD8<Float>()
+                                        var gp = gRow + (oxs.lowerBound &* c &+ j)
+                                        var xp = xRow + (oxs.lowerBound &* step &+ j)
+                                        for _ in oxs {
+                                            sum += load8(gp) * load8(xp)
+                                            gp += c
+                                            xp += step
+                                        }
+                                        store8(load8(d + j) + sum, d + j)
+                                        j += 8
+                                    }
+                                    for j in j..<c {
+                                        for ox in columns[kx] { d[j] += gRow[ox * c + j] * xRow[ox * s * c + j] }
                                     }
                                 }
                             }

@@ -97,3 +97,36 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// `f` applied to every element, no graph. `f` is inlined into the loop at each call site.
+    /// NOTE: file-private on purpose. Files compile separately in debug builds, so a closure handed to a function
+    /// in another file is called per element, not inlined (measured ~10x slower).
+    @inline(__always)
+    fileprivate func mapped(_ f: (Float) -> Float) -> Tensor {
+        let count = scalars.count
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            scalars.withUnsafeBufferPointer { x in
+                for i in 0..<count { out[i] = f(x[i]) }
+            }
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// `f(self[i], other[i])` for every element of two same-shaped tensors, no graph.
+    @inline(__always)
+    fileprivate func zipped(with other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
+        let count = scalars.count
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            scalars.withUnsafeBufferPointer { x in
+                other.scalars.withUnsafeBufferPointer { y in
+                    for i in 0..<count { out[i] = f(x[i], y[i]) }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+}

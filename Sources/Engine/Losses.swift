@@ -10,13 +10,13 @@ private func logSoftmaxValues(_ x: Tensor) -> Tensor {
     let values = makeScalars(count: x.scalarCount) { y in
         x.scalars.withUnsafeBufferPointer { x in
             for row in 0..<rows {
-                let o = row * k
+                let (x, y) = (x.baseAddress! + row * k, y.baseAddress! + row * k)
                 var largest = -Float.infinity
-                for j in 0..<k { largest = max(largest, x[o + j]) }
+                for j in 0..<k { largest = max(largest, x[j]) }
                 var total: Float = 0
-                for j in 0..<k { total += Foundation.exp(x[o + j] - largest) }
+                for j in 0..<k { total += Foundation.exp(x[j] - largest) }
                 let shift = largest + Foundation.log(total)
-                for j in 0..<k { y[o + j] = x[o + j] - shift }
+                for j in 0..<k { y[j] = x[j] - shift }
             }
         }
     }

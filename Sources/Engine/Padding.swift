@@ -63,10 +63,18 @@ struct WindowGeometry {
     var outputPixels: Int { outputHeight * outputWidth }
 }
 
+/// The number of threads the engine's own kernels use: the environment variable `TRANSFERLAB_NUM_THREADS` if set
+/// (read once, at first use), else the number of active cores. OpenBLAS reads `OPENBLAS_NUM_THREADS` itself;
+/// set both to compare with PyTorch at equal thread counts (`torch.set_num_threads`).
+public let engineThreadCount: Int = {
+    let requested = ProcessInfo.processInfo.environment["TRANSFERLAB_NUM_THREADS"].flatMap { Int($0) }
+    return Swift.max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)
+}()
+
 /// Runs `body` over `0..<count` split into contiguous ranges, in parallel when there is enough `work`
 /// (roughly the number of scalar operations in all). Ranges never overlap, so disjoint writes need no locks.
 func parallelFor(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = engineThreadCount
     let tasks = work < 1 << 15 || cores == 1 ? 1 : Swift.min(count, cores * 4)
     if tasks <= 1 {
         body(0..<count)

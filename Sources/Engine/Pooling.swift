@@ -16,15 +16,16 @@ public func maxPool2d(_ x: Tensor, size: Int, stride: Int? = nil, padding: Paddi
                     for row in rows {
                         let (image, oy) = (row / oh, row % oh)
                         for ox in 0..<ow {
-                            let o = (row * ow + ox) * c
-                            for j in 0..<c { y[o + j] = -.infinity }
+                            let (y, best) = (y.baseAddress! + (row * ow + ox) * c,
+                                             winners.baseAddress! + (row * ow + ox) * c)
+                            for j in 0..<c { y[j] = -.infinity }
                             for iy in max(oy * s - geo.top, 0)..<min(oy * s - geo.top + size, h) {
                                 for ix in max(ox * s - geo.left, 0)..<min(ox * s - geo.left + size, w) {
                                     let local = (iy * w + ix) * c
-                                    let xp = (image * h * w) * c + local
-                                    for j in 0..<c where x[xp + j] > y[o + j] || winners[o + j] < 0 {
-                                        y[o + j] = x[xp + j]
-                                        winners[o + j] = Int32(local + j)
+                                    let x = x.baseAddress! + image * h * w * c + local
+                                    for j in 0..<c where x[j] > y[j] || best[j] < 0 {
+                                        y[j] = x[j]
+                                        best[j] = Int32(local + j)
                                     }
                                 }
                             }
@@ -61,7 +62,8 @@ public func avgPool2d(_ x: Tensor, size: Int, stride: Int? = nil, padding: Paddi
     let (oh, ow, s) = (geo.outputHeight, geo.outputWidth, geo.stride)
     /// The input rows and columns window (oy, ox) covers.
     func window(_ oy: Int, _ ox: Int) -> (Range<Int>, Range<Int>) {
-        (max(oy * s - geo.top, 0)..<min(oy * s - geo.top + size, h), max(ox * s - geo.left, 0)..<min(ox * s - geo.left + size, w))
+        (max(oy * s - geo.top, 0)..<min(oy * s - geo.top + size, h),
+         max(ox * s - geo.left, 0)..<min(ox * s - geo.left + size, w))
     }
     let values = makeScalars(count: n * oh * ow * c) { y in
         x.scalars.withUnsafeBufferPointer { x in
@@ -69,17 +71,17 @@ public func avgPool2d(_ x: Tensor, size: Int, stride: Int? = nil, padding: Paddi
                 for row in rows {
                     let (image, oy) = (row / oh, row % oh)
                     for ox in 0..<ow {
-                        let o = (row * ow + ox) * c
-                        for j in 0..<c { y[o + j] = 0 }
+                        let y = y.baseAddress! + (row * ow + ox) * c
+                        for j in 0..<c { y[j] = 0 }
                         let (ys, xs) = window(oy, ox)
                         for iy in ys {
                             for ix in xs {
-                                let xp = ((image * h + iy) * w + ix) * c
-                                for j in 0..<c { y[o + j] += x[xp + j] }
+                                let x = x.baseAddress! + ((image * h + iy) * w + ix) * c
+                                for j in 0..<c { y[j] += x[j] }
                             }
                         }
                         let scale = 1 / Float(ys.count * xs.count)
-                        for j in 0..<c { y[o + j] *= scale }
+                        for j in 0..<c { y[j] *= scale }
                     }
                 }
             }
@@ -97,11 +99,11 @@ public func avgPool2d(_ x: Tensor, size: Int, stride: Int? = nil, padding: Paddi
                             for ox in 0..<ow {
                                 let (ys, xs) = window(oy, ox)
                                 let scale = 1 / Float(ys.count * xs.count)
-                                let gp = ((image * oh + oy) * ow + ox) * c
+                                let g = g.baseAddress! + ((image * oh + oy) * ow + ox) * c
                                 for iy in ys {
                                     for ix in xs {
-                                        let d = ((image * h + iy) * w + ix) * c
-                                        for j in 0..<c { dx[d + j] += g[gp + j] * scale }
+                                        let dx = dx.baseAddress! + ((image * h + iy) * w + ix) * c
+                                        for j in 0..<c { dx[j] += g[j] * scale }
                                     }
                                 }
                             }
@@ -125,12 +127,12 @@ public func globalAveragePool(_ x: Tensor) -> Tensor {
     x.scalars.withUnsafeBufferPointer { x in
         values.withUnsafeMutableBufferPointer { y in
             for image in 0..<n {
-                let o = image * c
+                let y = y.baseAddress! + image * c
                 for p in 0..<pixels {
-                    let xp = (image * pixels + p) * c
-                    for j in 0..<c { y[o + j] += x[xp + j] }
+                    let x = x.baseAddress! + (image * pixels + p) * c
+                    for j in 0..<c { y[j] += x[j] }
                 }
-                for j in 0..<c { y[o + j] *= scale }
+                for j in 0..<c { y[j] *= scale }
             }
         }
     }

@@ -49,8 +49,9 @@ extension Tensor {
         let n = loop.rowLength, step = loop.rowStrideA
         let values = makeScalars(count: scalarCount) { out in
             scalars.withUnsafeBufferPointer { x in
-                loop.forEachRow { o, a, _ in
-                    for k in 0..<n { out[o + k] = x[a + k * step] }
+                for (o, a, _) in loop {
+                    let (out, x) = (out.baseAddress! + o, x.baseAddress! + a)
+                    for k in 0..<n { out[k] = x[k * step] }
                 }
             }
         }
@@ -144,15 +145,18 @@ private func copyBlock(from source: [Float], shape sourceShape: [Int], into dest
     guard blockShape.reduce(1, *) > 0 else { return }
     let bigStrides = Tensor.strides(of: bigShape)
     let base = zip(offsets, bigStrides).reduce(0) { $0 + $1.0 * $1.1 }
-    let loop = StridedLoop(shape: blockShape, stridesA: bigStrides, stridesB: [Int](repeating: 0, count: bigShape.count))
+    let loop = StridedLoop(shape: blockShape, stridesA: bigStrides,
+                           stridesB: [Int](repeating: 0, count: bigShape.count))
     let n = loop.rowLength, step = loop.rowStrideA
     source.withUnsafeBufferPointer { src in
         destination.withUnsafeMutableBufferPointer { dst in
-            loop.forEachRow { block, big, _ in
+            for (block, big, _) in loop {
                 if sliceOfBig {
-                    for k in 0..<n { dst[block + k] = src[base + big + k * step] }
+                    let (dst, src) = (dst.baseAddress! + block, src.baseAddress! + base + big)
+                    for k in 0..<n { dst[k] = src[k * step] }
                 } else {
-                    for k in 0..<n { dst[base + big + k * step] = src[block + k] }
+                    let (dst, src) = (dst.baseAddress! + base + big, src.baseAddress! + block)
+                    for k in 0..<n { dst[k * step] = src[k] }
                 }
             }
         }

@@ -9,6 +9,8 @@
 //   identical shapes; `conv2d` rearranges the (small) filter internally.
 // - A tensor carries a `GradientNode` only when some input required gradients (see Autodiff.swift), so inference
 //   records nothing.
+// - On Linux the engine keeps freed large buffers in the process for reuse (a one-time glibc setting, see
+//   Memory.swift); without it every large activation is page-faulted in afresh.
 
 import Foundation
 
@@ -32,6 +34,7 @@ public struct Tensor: Sendable {
         self.shape = shape
         self.scalars = scalars
         self.node = nil
+        _ = largeBufferReuse   // once per process; see Memory.swift
     }
 
     /// A rank-0 tensor holding one value.
@@ -78,6 +81,14 @@ public struct Tensor: Sendable {
             precondition(node == nil, "cannot write into a tensor that records gradients")
             scalars[offset(of: indices)] = newValue
         }
+    }
+
+    /// Calls `body` with the elements in place, for fast loops outside the engine (e.g. filling an image batch).
+    /// Writing records no gradient, so the tensor must not be part of a gradient graph.
+    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R)
+        rethrows -> R {
+        precondition(node == nil, "cannot write into a tensor that records gradients; use detached() first")
+        return try scalars.withUnsafeMutableBufferPointer(body)
     }
 
     /// The row-major offset of a full index.
@@ -133,8 +144,9 @@ extension Tensor {
     public func isAlmostEqual(to other: Tensor, absoluteTolerance: Float = 1e-5,
                               relativeTolerance: Float = 1e-4) -> Bool {
         guard shape == other.shape else { return false }
-        for (a, b) in zip(scalars, other.scalars) where !(abs(a - b) <= absoluteTolerance + relativeTolerance * abs(b)) {
-            return false
+        for (a, b) in zip(scalars, other.scalars) {
+            // Written so that NaN fails the comparison.
+            if !(abs(a - b) <= absoluteTolerance + relativeTolerance * abs(b)) { return false }
         }
         return true
     }

@@ -99,7 +99,8 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     ]
 
     public let name = "efficientnet-lite0"
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .centreSquareThenResize,
+    /// How inputs are prepared; lesson 1 changes it on purpose to show what goes wrong.
+    public var preprocessing = Preprocessing(inputSize: 224, framing: .centreSquareThenResize,
                                              normalisation: .centredOn127)
     public let labels: [String]
     let stem: Conv2D, stemNorm: BatchNorm
@@ -167,6 +168,13 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     }
 
     private func activations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
+        // Nothing to differentiate or train: BatchNorm folded into the convolutions saves a pass per layer.
+        if canRunFolded(on: pixels) { return folded().featureMaps(of: pixels, at: depth) }
+        return unfoldedActivations(of: pixels, through: depth)
+    }
+
+    /// The layer-by-layer pass, each BatchNorm separate (what training and gradients need).
+    func unfoldedActivations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
         var x = relu6(stemNorm(stem(preprocessing.normalised(pixels))))
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {

@@ -10,6 +10,8 @@ public struct Preprocessing: Sendable, Equatable {
     public enum Framing: Sendable, Equatable {
         /// Crop the largest centred square, then resize it (EfficientNet-Lite's reference pipeline).
         case centreSquareThenResize
+        /// Resize the whole photo to a square, distorting its proportions (a common mistake, shown in lesson 1).
+        case squash
         /// Resize so the shorter side is `shorterSide`, then crop the centred square (torchvision's
         /// `Resize(256)` + `CenterCrop(224)`).
         case resizeThenCentreCrop(shorterSide: Int)
@@ -21,6 +23,9 @@ public struct Preprocessing: Sendable, Equatable {
         case centredOn127
         /// x = (p − mean) / std per channel: torchvision's ImageNet statistics.
         case meanStandardDeviation(mean: [Float], standardDeviation: [Float])
+
+        /// x = p: no normalisation at all (a common mistake, shown in lesson 1).
+        case none
 
         /// torchvision's ImageNet mean and standard deviation.
         public static let imageNet = Normalisation.meanStandardDeviation(
@@ -44,6 +49,8 @@ public struct Preprocessing: Sendable, Equatable {
         switch framing {
         case .centreSquareThenResize:
             return image.centreCropped().resized(width: inputSize, height: inputSize)
+        case .squash:
+            return image.resized(width: inputSize, height: inputSize)
         case .resizeThenCentreCrop(let shorterSide):
             let scale = Double(shorterSide) / Double(min(image.width, image.height))
             let resized = image.resized(width: max(1, Int((Double(image.width) * scale).rounded())),
@@ -59,6 +66,8 @@ public struct Preprocessing: Sendable, Equatable {
         switch normalisation {
         case .centredOn127:
             return pixels * (255 / 128) - 127 / 128
+        case .none:
+            return pixels
         case .meanStandardDeviation(let mean, let standardDeviation):
             return (pixels - Tensor(mean)) / Tensor(standardDeviation)
         }

@@ -1,53 +1,39 @@
 import Foundation
 import Imaging
-
-/// A small deterministic generator (SplitMix64) so the gallery looks the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal sample (Box–Muller).
-    mutating func normal() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
+import Randomness
 
 /// Loss and accuracy curves that look like a real run: fast early progress, noise, validation drifting up late.
-func trainingCurves(epochs: Int, using generator: inout SeededGenerator)
-    -> (trainLoss: [Double], validationLoss: [Double], trainAccuracy: [Double], validationAccuracy: [Double]) {
+func trainingCurves(
+    epochs: Int, using generator: inout SeededGenerator
+)
+    -> (trainLoss: [Double], validationLoss: [Double], trainAccuracy: [Double], validationAccuracy: [Double])
+{
     var result: ([Double], [Double], [Double], [Double]) = ([], [], [], [])
     for epoch in 0..<epochs {
         let t = Double(epoch)
-        let train = 2.1 * exp(-t / 5) + 0.12 + 0.03 * generator.normal()
-        let validation = 2.1 * exp(-t / 6) + 0.34 + 0.0009 * t * t + 0.05 * generator.normal()
+        let train = 2.1 * exp(-t / 5) + 0.12 + 0.03 * Double(generator.nextNormal())
+        let validation = 2.1 * exp(-t / 6) + 0.34 + 0.0009 * t * t + 0.05 * Double(generator.nextNormal())
         result.0.append(train)
         result.1.append(validation)
-        result.2.append(min(0.99, 1 - 0.85 * exp(-t / 4.5) - 0.02 + 0.01 * generator.normal()))
-        result.3.append(min(0.95, 0.88 - 0.75 * exp(-t / 5) - 0.0004 * t * t + 0.015 * generator.normal()))
+        result.2.append(min(0.99, 1 - 0.85 * exp(-t / 4.5) - 0.02 + 0.01 * Double(generator.nextNormal())))
+        result.3.append(min(0.95, 0.88 - 0.75 * exp(-t / 5) - 0.0004 * t * t + 0.015 * Double(generator.nextNormal())))
     }
     return result
 }
 
 /// Points in `classes` Gaussian clusters, like a 2-D projection of embeddings.
-func clusters(classes: Int, perClass: Int, using generator: inout SeededGenerator)
-    -> (x: [Double], y: [Double], labels: [Int]) {
+func clusters(
+    classes: Int, perClass: Int, using generator: inout SeededGenerator
+)
+    -> (x: [Double], y: [Double], labels: [Int])
+{
     var x: [Double] = [], y: [Double] = [], labels: [Int] = []
     for c in 0..<classes {
         let angle = Double(c) / Double(classes) * 2 * .pi
         let cx = 4 * cos(angle), cy = 3 * sin(angle)
         for _ in 0..<perClass {
-            x.append(cx + 1.1 * generator.normal())
-            y.append(cy + 0.9 * generator.normal())
+            x.append(cx + 1.1 * Double(generator.nextNormal()))
+            y.append(cy + 0.9 * Double(generator.nextNormal()))
             labels.append(c)
         }
     }
@@ -58,15 +44,21 @@ func clusters(classes: Int, perClass: Int, using generator: inout SeededGenerato
 func featureMaps(count: Int, size: Int, using generator: inout SeededGenerator) -> [[Float]] {
     (0..<count).map { k in
         let blobs = (0..<3).map { _ in
-            (Double.random(in: 0..<Double(size), using: &generator), Double.random(in: 0..<Double(size), using: &generator),
-             Double.random(in: 2...Double(size) / 4, using: &generator), Double.random(in: 0.3...1, using: &generator))
+            (
+                Double.random(in: 0..<Double(size), using: &generator),
+                Double.random(in: 0..<Double(size), using: &generator),
+                Double.random(in: 2...Double(size) / 4, using: &generator),
+                Double.random(in: 0.3...1, using: &generator)
+            )
         }
         let frequency = Double(k % 4) * 0.35, phase = Double(k)
         return (0..<size * size).map { i in
             let x = Double(i % size), y = Double(i / size)
-            var v = blobs.reduce(0.0) { sum, b in sum + b.3 * exp(-((x - b.0) * (x - b.0) + (y - b.1) * (y - b.1)) / (2 * b.2 * b.2)) }
+            var v = blobs.reduce(0.0) { sum, b in
+                sum + b.3 * exp(-((x - b.0) * (x - b.0) + (y - b.1) * (y - b.1)) / (2 * b.2 * b.2))
+            }
             if k % 3 == 1 { v += 0.25 * sin(frequency * x + phase) * cos(frequency * y) }
-            return Float(max(v, 0))   // after ReLU
+            return Float(max(v, 0))  // after ReLU
         }
     }
 }
@@ -84,7 +76,9 @@ func confusionMatrix(using generator: inout SeededGenerator) -> [[Double]] {
         }
         for _ in 0..<3 {
             let column = Int.random(in: 0..<10, using: &generator)
-            if column != row { let n = Double(Int.random(in: 0...3, using: &generator)); counts[column] += n; remaining -= n }
+            if column != row {
+                let n = Double(Int.random(in: 0...3, using: &generator)); counts[column] += n; remaining -= n
+            }
         }
         counts[row] = remaining
         return counts
@@ -101,9 +95,13 @@ func syntheticPhoto(size: Int) -> Image {
             var r = 0.45 + 0.3 * v, g = 0.65 + 0.2 * v, b = 0.95 - 0.1 * v
             if hypot(u - 0.72, v - 0.25) < 0.1 { (r, g, b) = (1.0, 0.84, 0.3) }
             let hill = 0.62 + 0.08 * sin(u * 7) + 0.04 * sin(u * 17 + 1)
-            if v > hill { let d = (v - hill) * 2; (r, g, b) = (0.25 - 0.1 * d, 0.55 - 0.2 * d + 0.05 * sin(u * 60), 0.2) }
+            if v > hill {
+                let d = (v - hill) * 2; (r, g, b) = (0.25 - 0.1 * d, 0.55 - 0.2 * d + 0.05 * sin(u * 60), 0.2)
+            }
             if abs(u - 0.28) < 0.025 && v > 0.45 && v < 0.7 { (r, g, b) = (0.4, 0.26, 0.13) }
-            if hypot(u - 0.28, (v - 0.4) * 1.2) < 0.12 { (r, g, b) = (0.13, 0.42 + 0.1 * sin(u * 90) * cos(v * 70), 0.16) }
+            if hypot(u - 0.28, (v - 0.4) * 1.2) < 0.12 {
+                (r, g, b) = (0.13, 0.42 + 0.1 * sin(u * 90) * cos(v * 70), 0.16)
+            }
             let i = (y * size + x) * 3
             pixels[i] = Float(r); pixels[i + 1] = Float(g); pixels[i + 2] = Float(b)
         }
@@ -131,8 +129,9 @@ enum Augment {
     }
 
     static func adjusted(_ image: Image, brightness: Float, contrast: Float) -> Image {
-        Image(width: image.width, height: image.height,
-              pixels: image.pixels.map { min(max((($0 - 0.5) * contrast + 0.5) + brightness, 0), 1) })
+        Image(
+            width: image.width, height: image.height,
+            pixels: image.pixels.map { min(max((($0 - 0.5) * contrast + 0.5) + brightness, 0), 1) })
     }
 
     static func cutout(_ image: Image, x: Int, y: Int, size: Int) -> Image {
@@ -164,6 +163,6 @@ func perturbation(size: Int, epsilon: Float, using generator: inout SeededGenera
     (0..<size * size * 3).map { i in
         let x = Double(i / 3 % size), y = Double(i / 3 / size)
         let structured = sin(x * 0.9 + Double(i % 3)) * cos(y * 0.7)
-        return (structured + 0.6 * generator.normal()) > 0 ? epsilon : -epsilon
+        return (structured + 0.6 * Double(generator.nextNormal())) > 0 ? epsilon : -epsilon
     }
 }

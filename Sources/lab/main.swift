@@ -13,8 +13,10 @@ struct Lab: ParsableCommand {
               swift run lab classify Assets/photos/chelsea.png Assets/photos/dog.jpg
               swift run lab classify cat.jpg --top 3 --json
               swift run lab inspect Assets/weights/efficientnet-lite0.pth
+              swift run lab ideal --class 284 --tv 2 --jitter 8 -o cat.png
+              swift run lab attack Assets/photos/dog.jpg --target 285 --epsilon 2/255 -o dog-as-cat.png
             """,
-        subcommands: [Classify.self, Inspect.self])
+        subcommands: [Classify.self, Inspect.self, Ideal.self, Attack.self])
 }
 
 /// A failure that is the user's input, not a bug: reported as one line, exit status 1.
@@ -43,5 +45,10 @@ do {
 } catch let code as ExitCode {
     exit(code.rawValue)   // the command has already reported what went wrong
 } catch {
+    // A subcommand's --help can surface here, as ArgumentParser's own error.
+    if Lab.exitCode(for: error) == .success {
+        print(Lab.fullMessage(for: error))
+        exit(0)
+    }
     fail("\(error)", status: 1)
 }

@@ -46,6 +46,9 @@ let convCases: [ConvCase] = [
     ConvCase(input: [1, 7, 5, 4], filter: [6, 2, 3, 2], stride: 2, padding: .same, groups: 2, bias: true),
     ConvCase(input: [2, 6, 6, 5], filter: [5, 1, 3, 3], stride: 1, padding: .same, groups: 5, bias: true),  // dw
     ConvCase(input: [2, 8, 7, 4], filter: [4, 1, 5, 5], stride: 2, padding: .same, groups: 4, bias: false),
+    // 8-channel vector blocks plus a remainder, and a window wider than the image.
+    ConvCase(input: [2, 6, 5, 11], filter: [11, 1, 3, 3], stride: 2, padding: .same, groups: 11, bias: true),
+    ConvCase(input: [1, 3, 2, 16], filter: [16, 1, 5, 5], stride: 1, padding: .same, groups: 16, bias: false),
     ConvCase(input: [1, 5, 5, 2], filter: [3, 2, 3, 3], stride: 1, padding: .symmetric(1), groups: 1, bias: false),
     ConvCase(input: [1, 6, 6, 3], filter: [2, 3, 1, 1], stride: 2, padding: .valid, groups: 1, bias: false),
     ConvCase(input: [1, 5, 6, 2], filter: [4, 1, 3, 3], stride: 1,
@@ -108,6 +111,28 @@ struct ConvolutionTests {
                    groups: c.groups)
         }, at: inputs)
         #expect(check.worst < gradientTolerance, "\(c): \(check)")
+    }
+
+    @Test("a batch too large for one im2col buffer is processed in chunks with the same result")
+    func chunkedBatch() {
+        // 40·40 output pixels x 3·3·320 columns exceed the 2²² column budget, so each image is its own chunk.
+        let x = Tensor.random(normal: [3, 40, 40, 320], seed: 10), w = Tensor.random(normal: [2, 320, 3, 3], seed: 11)
+        let (xLeaf, wLeaf) = (x.requiringGradient(), w.requiringGradient())
+        let projection = Tensor.random(normal: [3, 40, 40, 2], seed: 12)
+        let batch = conv2d(xLeaf, filter: wLeaf, padding: .same)
+        let grads = (batch * projection).sum().gradients(for: [xLeaf, wLeaf])
+        var filterGradient = Tensor(zeros: w.shape)
+        for i in 0..<3 {
+            let image = x.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 320]).requiringGradient()
+            let single = conv2d(image, filter: wLeaf, padding: .same)
+            let part = projection.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 2])
+            #expect(single.isAlmostEqual(to: batch.slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 2])))
+            let g = (single * part).sum().gradients(for: [image, wLeaf])
+            let batchImageGradient = grads[0].slice(lowerBounds: [i, 0, 0, 0], upperBounds: [i + 1, 40, 40, 320])
+            #expect(g[0].isAlmostEqual(to: batchImageGradient))
+            filterGradient = filterGradient + g[1]
+        }
+        #expect(grads[1].isAlmostEqual(to: filterGradient, absoluteTolerance: 1e-3))
     }
 
     @Test("conv2d skips the input gradient when only the filter needs one")

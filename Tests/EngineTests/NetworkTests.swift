@@ -20,7 +20,8 @@ struct BatchNormTests {
         let (y, mean, variance) = batchNormTraining(x, scale: Tensor(ones: [5]), offset: Tensor(zeros: [5]),
                                                     epsilon: 0)
         #expect(y.mean(squeezingAxes: [0, 1, 2]).isAlmostEqual(to: Tensor(zeros: [5]), absoluteTolerance: 1e-5))
-        #expect(y.squared().mean(squeezingAxes: [0, 1, 2]).isAlmostEqual(to: Tensor(ones: [5]), absoluteTolerance: 1e-4))
+        let secondMoment = y.squared().mean(squeezingAxes: [0, 1, 2])
+        #expect(secondMoment.isAlmostEqual(to: Tensor(ones: [5]), absoluteTolerance: 1e-4))
         #expect(mean.isAlmostEqual(to: x.mean(squeezingAxes: [0, 1, 2])))
         #expect(variance.isAlmostEqual(to: (x - mean).squared().mean(squeezingAxes: [0, 1, 2])))
     }
@@ -34,10 +35,35 @@ struct BatchNormTests {
             batchNorm($0[0], mean: $0[1], variance: $0[2], scale: $0[3], offset: $0[4], epsilon: 1e-3)
         }, at: [x, mean, variance, scale, offset])
         #expect(inference.worst < gradientTolerance, "\(inference)")
+        // Frozen statistics and parameters: only the input needs a gradient (the path attacks take).
+        let inputOnly = checkGradient(of: {
+            batchNorm($0, mean: mean, variance: variance, scale: scale, offset: offset, epsilon: 1e-3)
+        }, at: x)
+        #expect(inputOnly.worst < gradientTolerance, "\(inputOnly)")
         let training = checkGradient(of: {
             batchNormTraining($0[0], scale: $0[1], offset: $0[2], epsilon: 1e-3).output
         }, at: [x, scale, offset])
         #expect(training.worst < gradientTolerance, "\(training)")
+    }
+
+    @Test("fused training batch norm equals the same formula built from primitive ops, values and gradients")
+    func matchesComposition() {
+        // 2048 rows: the channel sums are split over threads.
+        let x = Tensor.random(normal: [8, 16, 16, 6], mean: 1, standardDeviation: 2, seed: 8).requiringGradient()
+        let scale = Tensor.random(normal: [6], mean: 1, seed: 9).requiringGradient()
+        let offset = Tensor.random(normal: [6], seed: 10).requiringGradient()
+        let projection = Tensor.random(normal: x.shape, seed: 11)
+        let fused = batchNormTraining(x, scale: scale, offset: offset, epsilon: 1e-3)
+        let mean = x.mean(alongAxes: [0, 1, 2]), centred = x - mean
+        let variance = centred.squared().mean(alongAxes: [0, 1, 2])
+        let composed = centred / sqrt(variance + 1e-3) * scale + offset
+        #expect(fused.output.isAlmostEqual(to: composed, absoluteTolerance: 1e-4))
+        #expect(fused.variance.isAlmostEqual(to: variance.reshaped(to: [6]), absoluteTolerance: 1e-4))
+        let a = (fused.output * projection).sum().gradients(for: [x, scale, offset])
+        let b = (composed * projection).sum().gradients(for: [x, scale, offset])
+        for (fusedGradient, composedGradient) in zip(a, b) {
+            #expect(fusedGradient.isAlmostEqual(to: composedGradient, absoluteTolerance: 1e-3, relativeTolerance: 1e-3))
+        }
     }
 
     @Test("training batch norm's input gradient includes the path through the batch statistics")

@@ -12,11 +12,22 @@ struct TensorTests {
         #expect(t.rank == 2 && t.scalarCount == 6 && t[1, 2] == 6)
         t[0, 1] = 9
         #expect(t.scalars == [1, 9, 3, 4, 5, 6])
+        t.withUnsafeMutableScalars { $0[5] = -6 }
+        #expect(t[1, 2] == -6)
+        t[1, 2] = 6
         #expect(Tensor(zeros: [2, 2]).scalars == [0, 0, 0, 0])
         #expect(Tensor(repeating: 7, shape: [3]).scalars == [7, 7, 7])
         #expect(Tensor(2.5).shape == [] && Tensor(2.5).scalar == 2.5)
         #expect(t.description.hasPrefix("Tensor[2, 3](1, 9, 3"))
     }
+
+    #if os(Linux)
+    @Test("large freed buffers are kept for reuse (glibc settings applied once)")
+    func bufferReuse() {
+        _ = Tensor(zeros: [1])
+        #expect(largeBufferReuse)
+    }
+    #endif
 
     @Test("copies are independent (copy-on-write)")
     func copyOnWrite() {

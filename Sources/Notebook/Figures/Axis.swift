@@ -24,8 +24,10 @@ struct Axis {
     }
 
     /// An axis that shows `values` with a little room at both ends, or exactly `fixed` when given.
-    static func fitting(_ values: [Double], scale: AxisScale, fixed: ClosedRange<Double>? = nil,
-                        padding: Double = 0.04, format: NumberFormat = .automatic, targetTicks: Double = 6) -> Axis {
+    static func fitting(
+        _ values: [Double], scale: AxisScale, fixed: ClosedRange<Double>? = nil,
+        padding: Double = 0.04, format: NumberFormat = .automatic, targetTicks: Double = 6
+    ) -> Axis {
         let finite = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
         var lower = finite.min() ?? 0, upper = finite.max() ?? 1
         switch scale {
@@ -42,11 +44,13 @@ struct Axis {
             let first = Int(ceil(lower / step - 1e-9)), last = Int(floor(upper / step + 1e-9))
             let ticks = first <= last ? (first...last).map { Double($0) * step } : []
             // Ticks need only as many decimals as their spacing, whatever the format of the data values.
-            let tickFormat: NumberFormat = if case .percent = format {
-                .percent(decimals: Swift.max(0, Int(-floor(log10(step * 100) + 1e-9))))
-            } else { format }
-            return Axis(lower: lower, upper: upper, scale: .linear, ticks: ticks,
-                        labels: ticks.map { tickFormat.string($0, step: step) })
+            let tickFormat: NumberFormat =
+                if case .percent = format {
+                    .percent(decimals: Swift.max(0, Int(-floor(log10(step * 100) + 1e-9))))
+                } else { format }
+            return Axis(
+                lower: lower, upper: upper, scale: .linear, ticks: ticks,
+                labels: ticks.map { tickFormat.string($0, step: step) })
         case .logarithmic:
             if let fixed, fixed.lowerBound > 0 {
                 lower = fixed.lowerBound; upper = fixed.upperBound
@@ -66,8 +70,9 @@ struct Axis {
                     if tick >= lower * (1 - 1e-9) && tick <= upper * (1 + 1e-9) { ticks.append(tick) }
                 }
             }
-            return Axis(lower: lower, upper: upper, scale: .logarithmic, ticks: ticks,
-                        labels: ticks.map { format.string($0) })
+            return Axis(
+                lower: lower, upper: upper, scale: .logarithmic, ticks: ticks,
+                labels: ticks.map { format.string($0) })
         }
     }
 

@@ -24,9 +24,11 @@ public struct BarChart: Figure, Sendable {
     /// Logical width; the height follows from the number of bars.
     public var width: Double = 640
 
-    public init(title: String = "", labels: [String], values: [Double], xLabel: String = "",
-                valueFormat: NumberFormat = .automatic, xRange: ClosedRange<Double>? = nil,
-                highlighted: Set<Int> = [], color: Color = Color.palette(0), accentColor: Color = Color.palette(1)) {
+    public init(
+        title: String = "", labels: [String], values: [Double], xLabel: String = "",
+        valueFormat: NumberFormat = .automatic, xRange: ClosedRange<Double>? = nil,
+        highlighted: Set<Int> = [], color: Color = Color.palette(0), accentColor: Color = Color.palette(1)
+    ) {
         self.title = title
         self.labels = labels
         self.values = values
@@ -45,8 +47,9 @@ public struct BarChart: Figure, Sendable {
     /// The picture and the rectangle of every bar (for tests).
     func draw() throws(FigureError) -> (image: Image, bars: [Rect], scale: Double) {
         guard labels.count == values.count, !values.isEmpty else {
-            throw .invalidData(figure: "BarChart \"\(title)\"",
-                               reason: "needs one label per value, got \(labels.count) labels and \(values.count) values")
+            throw .invalidData(
+                figure: "BarChart \"\(title)\"",
+                reason: "needs one label per value, got \(labels.count) labels and \(values.count) values")
         }
         let rowHeight = 34.0
         var top = Style.padding + (title.isEmpty ? 4 : Style.titleSize * 1.1 + 16)
@@ -65,7 +68,8 @@ public struct BarChart: Figure, Sendable {
         let right = Style.padding + annotationWidth + 10
         top += 4
         let plot = Rect(x: left, y: top, width: width - left - right, height: rowHeight * Double(values.count))
-        let frame = CartesianFrame(plot: plot, x: axis, y: Axis(lower: 0, upper: 1, scale: .linear, ticks: [], labels: []))
+        let frame = CartesianFrame(
+            plot: plot, x: axis, y: Axis(lower: 0, upper: 1, scale: .linear, ticks: [], labels: []))
         frame.drawGrid(on: canvas, horizontal: false)
 
         var bars: [Rect] = []
@@ -73,14 +77,16 @@ public struct BarChart: Figure, Sendable {
         for (i, value) in finite.enumerated() {
             let rowTop = plot.minY + Double(i) * rowHeight
             let end = frame.point(Swift.min(Swift.max(value, axis.lower), axis.upper), 0).x
-            let bar = Rect(x: Swift.min(zero, end), y: rowTop + rowHeight * 0.18, width: Swift.abs(end - zero),
-                           height: rowHeight * 0.64)
+            let bar = Rect(
+                x: Swift.min(zero, end), y: rowTop + rowHeight * 0.18, width: Swift.abs(end - zero),
+                height: rowHeight * 0.64)
             bars.append(bar)
             canvas.fill(bar, highlighted.contains(i) ? accentColor : color)
             canvas.text(shownLabels[i], at: Point(x: left - 12, y: bar.midY), size: Style.labelSize, anchor: .right)
             let outside = value >= 0 ? Point(x: bar.maxX + 6, y: bar.midY) : Point(x: bar.minX - 6, y: bar.midY)
-            canvas.text(annotations[i], at: outside, size: Style.annotationSize, color: Ink.secondaryText,
-                        anchor: value >= 0 ? .left : .right)
+            canvas.text(
+                annotations[i], at: outside, size: Style.annotationSize, color: Ink.secondaryText,
+                anchor: value >= 0 ? .left : .right)
         }
         frame.drawAxes(on: canvas, title: title, xLabel: xLabel, yLabel: "", showYTicks: false)
         return (try canvas.makeImage(), bars, canvas.scale)

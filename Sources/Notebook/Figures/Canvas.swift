@@ -67,13 +67,17 @@ final class Canvas {
     /// Output pixels per logical unit of every figure: 2 gives crisp slides and HiDPI screens.
     static let defaultScale = 2.0
 
-    init(width: Double, height: Double, scale: Double = Canvas.defaultScale, supersampling: Int = 2,
-         background: Color = .white) throws(FigureError) {
+    init(
+        width: Double, height: Double, scale: Double = Canvas.defaultScale, supersampling: Int = 2,
+        background: Color = .white
+    ) throws(FigureError) {
         fonts = try FontFiles.locate()
         let outputWidth = Int((width * scale).rounded()), outputHeight = Int((height * scale).rounded())
         guard outputWidth > 0, outputHeight > 0, outputWidth * outputHeight <= 40_000_000,
-              let image = gdImageCreateTrueColor(Int32(outputWidth * supersampling),
-                                                 Int32(outputHeight * supersampling)) else {
+            let image = gdImageCreateTrueColor(
+                Int32(outputWidth * supersampling),
+                Int32(outputHeight * supersampling))
+        else {
             throw .drawingFailed(reason: "cannot allocate a \(width)x\(height) canvas")
         }
         self.image = image
@@ -155,8 +159,11 @@ final class Canvas {
             let length = (dx * dx + dy * dy).squareRoot()
             guard length > 0 else { continue }
             let nx = -dy / length * r, ny = dx / length * r
-            polygon([Point(x: a.x + nx, y: a.y + ny), Point(x: b.x + nx, y: b.y + ny),
-                     Point(x: b.x - nx, y: b.y - ny), Point(x: a.x - nx, y: a.y - ny)], fill: color)
+            polygon(
+                [
+                    Point(x: a.x + nx, y: a.y + ny), Point(x: b.x + nx, y: b.y + ny),
+                    Point(x: b.x - nx, y: b.y - ny), Point(x: a.x - nx, y: a.y - ny),
+                ], fill: color)
         }
         for p in points { circle(center: p, radius: r, fill: color) }
     }
@@ -217,29 +224,34 @@ final class Canvas {
     }
 
     /// Draws `string` anchored at `point`; `angle` in degrees, counter-clockwise, turns it about that point.
-    func text(_ string: String, at point: Point, size: Double, weight: FontWeight = .regular,
-              color: Color = Ink.text, anchor: TextAnchor = .topLeft, angle: Double = 0) {
+    func text(
+        _ string: String, at point: Point, size: Double, weight: FontWeight = .regular,
+        color: Color = Ink.text, anchor: TextAnchor = .topLeft, angle: Double = 0
+    ) {
         guard !string.isEmpty else { return }
         let w = textWidth(string, size: size, weight: weight)
         // DejaVu's cap height is 0.73 em and its descender 0.24 em: centre on capitals and digits.
-        let along: Double = switch anchor.horizontal {
-        case .left: 0
-        case .center: -w / 2
-        case .right: -w
-        }
-        let across: Double = switch anchor.vertical {
-        case .top: 0.73 * size
-        case .middle: 0.365 * size
-        case .baseline: 0
-        case .bottom: -0.24 * size
-        }
+        let along: Double =
+            switch anchor.horizontal {
+            case .left: 0
+            case .center: -w / 2
+            case .right: -w
+            }
+        let across: Double =
+            switch anchor.vertical {
+            case .top: 0.73 * size
+            case .middle: 0.365 * size
+            case .baseline: 0
+            case .bottom: -0.24 * size
+            }
         let theta = angle * .pi / 180
         // Text runs along (cos, -sin) and "down" is (sin, cos) in screen coordinates.
         let x = point.x + along * cos(theta) + across * sin(theta)
         let y = point.y - along * sin(theta) + across * cos(theta)
         var box = [Int32](repeating: 0, count: 8)
-        let error = gdImageStringFT(image, &box, gdColor(color), fontPath(weight), points(size), theta,
-                                    device(x), device(y), string)
+        let error = gdImageStringFT(
+            image, &box, gdColor(color), fontPath(weight), points(size), theta,
+            device(x), device(y), string)
         if let error { textFailure = textFailure ?? String(cString: error) }
     }
 
@@ -263,8 +275,9 @@ final class Canvas {
         let x = device(rect.minX), y = device(rect.minY)
         let w = device(rect.maxX) - x, h = device(rect.maxY) - y
         if smooth {
-            gdImageCopyResampled(image, source.pointer, x, y, 0, 0, w, h,
-                                 Int32(picture.width), Int32(picture.height))
+            gdImageCopyResampled(
+                image, source.pointer, x, y, 0, 0, w, h,
+                Int32(picture.width), Int32(picture.height))
         } else {
             gdImageCopyResized(image, source.pointer, x, y, 0, 0, w, h, Int32(picture.width), Int32(picture.height))
         }

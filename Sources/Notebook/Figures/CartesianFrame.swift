@@ -13,8 +13,10 @@ struct CartesianFrame {
     }
 
     /// Leaves room for the title, axis labels and tick labels around the plot area of a `canvas`.
-    static func layout(on canvas: Canvas, x: Axis, y: Axis, title: String, xLabel: String, yLabel: String,
-                       leftGutter: Double? = nil) -> CartesianFrame {
+    static func layout(
+        on canvas: Canvas, x: Axis, y: Axis, title: String, xLabel: String, yLabel: String,
+        leftGutter: Double? = nil
+    ) -> CartesianFrame {
         let tickLabelWidth = y.labels.map { canvas.textWidth($0, size: Style.tickSize) }.max() ?? 0
         var left = Style.padding
         if !yLabel.isEmpty { left += Style.labelSize + 10 }
@@ -44,33 +46,39 @@ struct CartesianFrame {
     }
 
     /// Spines, ticks, tick labels, axis labels and title, drawn after the data.
-    func drawAxes(on canvas: Canvas, title: String, xLabel: String, yLabel: String,
-                  showXTicks: Bool = true, showYTicks: Bool = true) {
+    func drawAxes(
+        on canvas: Canvas, title: String, xLabel: String, yLabel: String,
+        showXTicks: Bool = true, showYTicks: Bool = true
+    ) {
         canvas.horizontalLine(y: plot.maxY, from: plot.minX - 0.5, to: plot.maxX, color: Ink.spine)
         canvas.verticalLine(x: plot.minX, from: plot.minY, to: plot.maxY + 0.5, color: Ink.spine)
         if showXTicks {
             for (tick, label) in zip(x.ticks, x.labels) {
                 let px = point(tick, y.lower).x
                 canvas.verticalLine(x: px, from: plot.maxY, to: plot.maxY + Style.tickLength, color: Ink.spine)
-                canvas.text(label, at: Point(x: px, y: plot.maxY + Style.tickLength + 6), size: Style.tickSize,
-                            color: Ink.secondaryText, anchor: .topCenter)
+                canvas.text(
+                    label, at: Point(x: px, y: plot.maxY + Style.tickLength + 6), size: Style.tickSize,
+                    color: Ink.secondaryText, anchor: .topCenter)
             }
         }
         if showYTicks {
             for (tick, label) in zip(y.ticks, y.labels) {
                 let py = point(x.lower, tick).y
                 canvas.horizontalLine(y: py, from: plot.minX - Style.tickLength, to: plot.minX, color: Ink.spine)
-                canvas.text(label, at: Point(x: plot.minX - Style.tickLength - 6, y: py), size: Style.tickSize,
-                            color: Ink.secondaryText, anchor: .right)
+                canvas.text(
+                    label, at: Point(x: plot.minX - Style.tickLength - 6, y: py), size: Style.tickSize,
+                    color: Ink.secondaryText, anchor: .right)
             }
         }
         if !xLabel.isEmpty {
-            canvas.text(xLabel, at: Point(x: plot.midX, y: canvas.height - Style.padding), size: Style.labelSize,
-                        anchor: TextAnchor(horizontal: .center, vertical: .bottom))
+            canvas.text(
+                xLabel, at: Point(x: plot.midX, y: canvas.height - Style.padding), size: Style.labelSize,
+                anchor: TextAnchor(horizontal: .center, vertical: .bottom))
         }
         if !yLabel.isEmpty {
-            canvas.text(yLabel, at: Point(x: Style.padding, y: plot.midY), size: Style.labelSize,
-                        anchor: TextAnchor(horizontal: .center, vertical: .top), angle: 90)
+            canvas.text(
+                yLabel, at: Point(x: Style.padding, y: plot.midY), size: Style.labelSize,
+                anchor: TextAnchor(horizontal: .center, vertical: .top), angle: 90)
         }
         drawTitle(title, on: canvas, over: plot)
     }
@@ -118,8 +126,9 @@ func drawLegend(_ entries: [LegendEntry], on canvas: Canvas, inside plot: Rect, 
         let x0 = box.minX + inset
         switch entry.symbol {
         case .line(let dash):
-            canvas.line(Point(x: x0, y: midY), Point(x: x0 + swatch, y: midY), color: entry.color,
-                        width: Style.lineWidth, dash: dash.map { d in d.map { $0 * 0.7 } })
+            canvas.line(
+                Point(x: x0, y: midY), Point(x: x0 + swatch, y: midY), color: entry.color,
+                width: Style.lineWidth, dash: dash.map { d in d.map { $0 * 0.7 } })
         case .marker:
             canvas.circle(center: Point(x: x0 + swatch / 2, y: midY), radius: 4.5, fill: entry.color)
         }

@@ -17,8 +17,9 @@ public struct Color: Equatable, Sendable {
 
     /// A colour written the way designers write it, e.g. `Color(hex: 0x1f77b4)`.
     public init(hex: UInt32, opacity: Double = 1) {
-        self.init(red: Double((hex >> 16) & 0xff) / 255, green: Double((hex >> 8) & 0xff) / 255,
-                  blue: Double(hex & 0xff) / 255, opacity: opacity)
+        self.init(
+            red: Double((hex >> 16) & 0xff) / 255, green: Double((hex >> 8) & 0xff) / 255,
+            blue: Double(hex & 0xff) / 255, opacity: opacity)
     }
 
     /// The same colour with another opacity.
@@ -31,8 +32,9 @@ public struct Color: Equatable, Sendable {
 
     /// `#rrggbb`, for HTML.
     public var hexString: String {
-        String(format: "#%02x%02x%02x", Int((red * 255).rounded()), Int((green * 255).rounded()),
-               Int((blue * 255).rounded()))
+        String(
+            format: "#%02x%02x%02x", Int((red * 255).rounded()), Int((green * 255).rounded()),
+            Int((blue * 255).rounded()))
     }
 
     public static let white = Color(hex: 0xffffff)
@@ -70,8 +72,9 @@ public enum Colormap: Sendable {
         let t = value.isNaN ? 0 : min(max(value, 0), 1)
         switch self {
         case .viridis:
-            return Color(red: Colormap.horner(Colormap.viridisRed, t), green: Colormap.horner(Colormap.viridisGreen, t),
-                         blue: Colormap.horner(Colormap.viridisBlue, t))
+            return Color(
+                red: Colormap.horner(Colormap.viridisRed, t), green: Colormap.horner(Colormap.viridisGreen, t),
+                blue: Colormap.horner(Colormap.viridisBlue, t))
         case .blues:
             return Colormap.interpolate(Colormap.bluesStops, t)
         case .greys:
@@ -115,7 +118,8 @@ public enum Colormap: Sendable {
         let i = min(Int(position), stops.count - 2)
         let f = position - Double(i)
         let a = stops[i], b = stops[i + 1]
-        return Color(red: a.red + (b.red - a.red) * f, green: a.green + (b.green - a.green) * f,
-                     blue: a.blue + (b.blue - a.blue) * f)
+        return Color(
+            red: a.red + (b.red - a.red) * f, green: a.green + (b.green - a.green) * f,
+            blue: a.blue + (b.blue - a.blue) * f)
     }
 }

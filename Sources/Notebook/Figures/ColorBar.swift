@@ -27,16 +27,19 @@ struct ColorBar {
         let sliceHeight = bar.height / Double(slices)
         for i in 0..<slices {
             let t = Double(i) / Double(slices - 1)
-            canvas.fill(Rect(x: bar.minX, y: bar.maxY - Double(i + 1) * sliceHeight, width: bar.width,
-                             height: sliceHeight + 0.01), colormap.color(at: t))
+            canvas.fill(
+                Rect(
+                    x: bar.minX, y: bar.maxY - Double(i + 1) * sliceHeight, width: bar.width,
+                    height: sliceHeight + 0.01), colormap.color(at: t))
         }
         canvas.stroke(bar.insetBy(-0.5), Ink.frame, width: 0.5)
         let axis = self.axis
         for (tick, label) in zip(axis.ticks, axis.labels) {
             let y = bar.maxY - axis.fraction(tick) * bar.height
             canvas.horizontalLine(y: y, from: bar.maxX, to: bar.maxX + Style.tickLength, color: Ink.spine)
-            canvas.text(label, at: Point(x: bar.maxX + Style.tickLength + 5, y: y), size: Style.tickSize,
-                        color: Ink.secondaryText, anchor: .left)
+            canvas.text(
+                label, at: Point(x: bar.maxX + Style.tickLength + 5, y: y), size: Style.tickSize,
+                color: Ink.secondaryText, anchor: .left)
         }
     }
 

@@ -22,8 +22,10 @@ public struct FeatureMapGrid: Figure, Sendable {
     public var columns: Int?
     public var colormap: Colormap
 
-    public init(title: String = "", maps: [[Float]], height: Int, width: Int, captions: [String] = [],
-                columns: Int? = nil, colormap: Colormap = .viridis) {
+    public init(
+        title: String = "", maps: [[Float]], height: Int, width: Int, captions: [String] = [],
+        columns: Int? = nil, colormap: Colormap = .viridis
+    ) {
         self.title = title
         self.maps = maps
         self.mapHeight = height
@@ -42,8 +44,10 @@ public struct FeatureMapGrid: Figure, Sendable {
         let name = "FeatureMapGrid \"\(title)\""
         guard !maps.isEmpty, mapHeight > 0, mapWidth > 0 else { throw .invalidData(figure: name, reason: "no maps") }
         for (i, map) in maps.enumerated() where map.count != mapHeight * mapWidth {
-            throw .invalidData(figure: name, reason: "map \(i) has \(map.count) values, expected "
-                                   + "\(mapHeight)x\(mapWidth) = \(mapHeight * mapWidth)")
+            throw .invalidData(
+                figure: name,
+                reason: "map \(i) has \(map.count) values, expected "
+                    + "\(mapHeight)x\(mapWidth) = \(mapHeight * mapWidth)")
         }
         guard captions.isEmpty || captions.count == maps.count else {
             throw .invalidData(figure: name, reason: "\(maps.count) maps but \(captions.count) captions")
@@ -54,7 +58,8 @@ public struct FeatureMapGrid: Figure, Sendable {
         let span = upper > lower ? upper - lower : 1
 
         let count = maps.count
-        let columns = Swift.max(1, self.columns ?? (count <= 8 ? count : Swift.min(8, Int(ceil((2.0 * Double(count)).squareRoot())))))
+        let columns = Swift.max(
+            1, self.columns ?? (count <= 8 ? count : Swift.min(8, Int(ceil((2.0 * Double(count)).squareRoot())))))
         let rows = (count + columns - 1) / columns
         let gap = 6.0
         let cell = Swift.min(120, Swift.max(40, (760 - Double(columns - 1) * gap) / Double(columns)))
@@ -66,8 +71,9 @@ public struct FeatureMapGrid: Figure, Sendable {
         let bar = ColorBar(colormap: colormap, lower: Double(lower), upper: Double(upper))
         // Measure the bar's labels on a scratch canvas: the real one's size depends on them.
         let barWidth = bar.width(on: try Canvas(width: 1, height: 1, scale: 1, supersampling: 1))
-        let canvas = try Canvas(width: 2 * Style.padding + gridWidth + barWidth,
-                                height: top + Swift.max(gridHeight, 120) + Style.padding)
+        let canvas = try Canvas(
+            width: 2 * Style.padding + gridWidth + barWidth,
+            height: top + Swift.max(gridHeight, 120) + Style.padding)
 
         let table = colormap.lookupTable()
         for (i, map) in maps.enumerated() {
@@ -81,17 +87,20 @@ public struct FeatureMapGrid: Figure, Sendable {
                 }
             }
             let column = i % columns, row = i / columns
-            let rect = Rect(x: Style.padding + Double(column) * (cell + gap),
-                            y: top + Double(row) * (cellHeight + captionHeight + gap), width: cell, height: cellHeight)
+            let rect = Rect(
+                x: Style.padding + Double(column) * (cell + gap),
+                y: top + Double(row) * (cellHeight + captionHeight + gap), width: cell, height: cellHeight)
             try canvas.draw(Image(width: mapWidth, height: mapHeight, pixels: pixels), in: rect, smooth: false)
             if i < captions.count {
                 let text = canvas.truncated(captions[i], toWidth: cell, size: Style.tickSize)
-                canvas.text(text, at: Point(x: rect.midX, y: rect.maxY + 4), size: Style.tickSize,
-                            color: Ink.secondaryText, anchor: .topCenter)
+                canvas.text(
+                    text, at: Point(x: rect.midX, y: rect.maxY + 4), size: Style.tickSize,
+                    color: Ink.secondaryText, anchor: .topCenter)
             }
         }
-        let barArea = Rect(x: Style.padding + gridWidth, y: top, width: barWidth,
-                           height: Swift.max(gridHeight - captionHeight, 120))
+        let barArea = Rect(
+            x: Style.padding + gridWidth, y: top, width: barWidth,
+            height: Swift.max(gridHeight - captionHeight, 120))
         bar.draw(on: canvas, in: barArea)
         drawTitle(title, on: canvas, over: Rect(x: Style.padding, y: 0, width: gridWidth, height: 0))
         return (try canvas.makeImage(), ColorBar.barRect(in: barArea), Double(lower)...Double(upper), canvas.scale)

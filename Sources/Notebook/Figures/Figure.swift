@@ -61,7 +61,8 @@ extension NumberFormat {
         case .automatic:
             let spacing = step ?? Swift.abs(value)
             let magnitude = Swift.max(Swift.abs(value), spacing)
-            for (unit, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where magnitude >= 10 * unit {
+            // From 10 000 up, the largest unit that fits: 25k, 2M, 138M.
+            for (unit, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where magnitude >= 1e4 && magnitude >= unit {
                 return formatNumber(value / unit, decimals: decimalsFor(spacing / unit, value / unit)) + suffix
             }
             return formatNumber(value, decimals: decimalsFor(spacing, value))

@@ -12,7 +12,8 @@ public enum FigureError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .fontNotFound(let searched):
-            return "no TrueType font for figure text (looked for DejaVuSans.ttf in \(searched.joined(separator: ", ")));"
+            return
+                "no TrueType font for figure text (looked for DejaVuSans.ttf in \(searched.joined(separator: ", ")));"
                 + " install the Debian package fonts-dejavu-core or set TRANSFERLAB_FONT_DIR"
         case .invalidData(let figure, let reason):
             return "\(figure): \(reason)"

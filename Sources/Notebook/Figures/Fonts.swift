@@ -13,9 +13,9 @@ struct FontFiles: Sendable {
         if let custom = ProcessInfo.processInfo.environment["TRANSFERLAB_FONT_DIR"] { directories.append(custom) }
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         directories += [
-            "/usr/share/fonts/truetype/dejavu",        // Debian, Ubuntu
-            "/usr/share/fonts/TTF",                    // Arch
-            "/usr/share/fonts/dejavu-sans-fonts",      // Fedora
+            "/usr/share/fonts/truetype/dejavu",  // Debian, Ubuntu
+            "/usr/share/fonts/TTF",  // Arch
+            "/usr/share/fonts/dejavu-sans-fonts",  // Fedora
             "/usr/share/fonts/dejavu",
             "/usr/local/share/fonts/dejavu",
             "/usr/local/share/fonts",
@@ -29,7 +29,7 @@ struct FontFiles: Sendable {
 
     /// The fonts, found once per process (libgd's font cache is set up at the same time).
     static let located: Result<FontFiles, FigureError> = {
-        _ = gdFontCacheSetup()   // makes gdImageStringFT safe to call from several threads
+        _ = gdFontCacheSetup()  // makes gdImageStringFT safe to call from several threads
         let manager = FileManager.default
         for directory in searchDirectories {
             let regular = directory + "/DejaVuSans.ttf"
@@ -38,8 +38,10 @@ struct FontFiles: Sendable {
                 let path = directory + "/" + name
                 return manager.isReadableFile(atPath: path) ? path : regular
             }
-            return .success(FontFiles(regular: regular, bold: variant("DejaVuSans-Bold.ttf"),
-                                      mono: variant("DejaVuSansMono.ttf")))
+            return .success(
+                FontFiles(
+                    regular: regular, bold: variant("DejaVuSans-Bold.ttf"),
+                    mono: variant("DejaVuSansMono.ttf")))
         }
         // Last resort: whatever sans-serif fontconfig knows, if fc-match exists at all.
         if let path = fontconfigMatch("sans-serif"), path.hasSuffix(".ttf") || path.hasSuffix(".otf") {

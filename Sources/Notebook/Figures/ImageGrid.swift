@@ -16,8 +16,10 @@ public struct ImageGrid: Figure, Sendable {
     /// The logical width of each picture; heights follow the tallest aspect ratio.
     public var cellWidth: Double
 
-    public init(title: String = "", images: [Image], captions: [String] = [], columns: Int? = nil,
-                cellWidth: Double = 160) {
+    public init(
+        title: String = "", images: [Image], captions: [String] = [], columns: Int? = nil,
+        cellWidth: Double = 160
+    ) {
         self.title = title
         self.images = images
         self.captions = captions
@@ -26,14 +28,18 @@ public struct ImageGrid: Figure, Sendable {
     }
 
     public func render() throws -> Image {
-        guard !images.isEmpty else { throw FigureError.invalidData(figure: "ImageGrid \"\(title)\"", reason: "no images") }
+        guard !images.isEmpty else {
+            throw FigureError.invalidData(figure: "ImageGrid \"\(title)\"", reason: "no images")
+        }
         guard captions.isEmpty || captions.count == images.count else {
-            throw FigureError.invalidData(figure: "ImageGrid \"\(title)\"",
-                                          reason: "\(images.count) images but \(captions.count) captions")
+            throw FigureError.invalidData(
+                figure: "ImageGrid \"\(title)\"",
+                reason: "\(images.count) images but \(captions.count) captions")
         }
         let columns = Swift.max(1, self.columns ?? (images.count <= 6 ? images.count : 5))
-        return try drawPanels(title: title, images: images, captions: captions, columns: columns,
-                              cellWidth: cellWidth, separators: [])
+        return try drawPanels(
+            title: title, images: images, captions: captions, columns: columns,
+            cellWidth: cellWidth, separators: [])
     }
 }
 
@@ -52,8 +58,10 @@ public struct Comparison: Figure, Sendable {
     public var separators: [String]
     public var panelWidth: Double
 
-    public init(title: String = "", images: [Image], captions: [String] = [], separators: [String] = [],
-                panelWidth: Double = 240) {
+    public init(
+        title: String = "", images: [Image], captions: [String] = [], separators: [String] = [],
+        panelWidth: Double = 240
+    ) {
         self.title = title
         self.images = images
         self.captions = captions
@@ -63,19 +71,24 @@ public struct Comparison: Figure, Sendable {
 
     public func render() throws -> Image {
         guard !images.isEmpty, captions.isEmpty || captions.count == images.count,
-              separators.isEmpty || separators.count == images.count - 1 else {
-            throw FigureError.invalidData(figure: "Comparison \"\(title)\"",
-                                          reason: "needs images, one caption per image and one separator between "
-                                              + "neighbours; got \(images.count), \(captions.count), \(separators.count)")
+            separators.isEmpty || separators.count == images.count - 1
+        else {
+            throw FigureError.invalidData(
+                figure: "Comparison \"\(title)\"",
+                reason: "needs images, one caption per image and one separator between "
+                    + "neighbours; got \(images.count), \(captions.count), \(separators.count)")
         }
-        return try drawPanels(title: title, images: images, captions: captions, columns: images.count,
-                              cellWidth: panelWidth, separators: separators, boldFirstLine: true)
+        return try drawPanels(
+            title: title, images: images, captions: captions, columns: images.count,
+            cellWidth: panelWidth, separators: separators, boldFirstLine: true)
     }
 }
 
 /// The layout shared by `ImageGrid` and `Comparison`.
-private func drawPanels(title: String, images: [Image], captions: [String], columns: Int, cellWidth: Double,
-                        separators: [String], boldFirstLine: Bool = false) throws(FigureError) -> Image {
+private func drawPanels(
+    title: String, images: [Image], captions: [String], columns: Int, cellWidth: Double,
+    separators: [String], boldFirstLine: Bool = false
+) throws(FigureError) -> Image {
     let rows = (images.count + columns - 1) / columns
     let aspect = images.map { Double($0.height) / Double($0.width) }.max() ?? 1
     let cellHeight = cellWidth * Swift.min(aspect, 2)
@@ -91,8 +104,9 @@ private func drawPanels(title: String, images: [Image], captions: [String], colu
 
     for (i, picture) in images.enumerated() {
         let column = i % columns, row = i / columns
-        let cell = Rect(x: Style.padding + Double(column) * (cellWidth + gap),
-                        y: top + Double(row) * (cellHeight + captionHeight + rowGap), width: cellWidth, height: cellHeight)
+        let cell = Rect(
+            x: Style.padding + Double(column) * (cellWidth + gap),
+            y: top + Double(row) * (cellHeight + captionHeight + rowGap), width: cellWidth, height: cellHeight)
         // Keep the picture's aspect ratio, centred in its cell.
         let fit = Swift.min(cell.width / Double(picture.width), cell.height / Double(picture.height))
         let w = Double(picture.width) * fit, h = Double(picture.height) * fit
@@ -105,14 +119,16 @@ private func drawPanels(title: String, images: [Image], captions: [String], colu
             for (n, line) in lines.enumerated() {
                 let weight: FontWeight = boldFirstLine && n == 0 ? .bold : .regular
                 let text = canvas.truncated(line, toWidth: cellWidth + gap - 8, size: Style.labelSize, weight: weight)
-                canvas.text(text, at: Point(x: cell.midX, y: cell.maxY + 8 + Double(n) * lineHeight),
-                            size: Style.labelSize, weight: weight, color: n == 0 ? Ink.text : Ink.secondaryText,
-                            anchor: .topCenter)
+                canvas.text(
+                    text, at: Point(x: cell.midX, y: cell.maxY + 8 + Double(n) * lineHeight),
+                    size: Style.labelSize, weight: weight, color: n == 0 ? Ink.text : Ink.secondaryText,
+                    anchor: .topCenter)
             }
         }
         if column < columns - 1, column < separators.count, i + 1 < images.count {
-            canvas.text(separators[column], at: Point(x: cell.maxX + gap / 2, y: cell.midY), size: 26,
-                        color: Ink.secondaryText, anchor: .center)
+            canvas.text(
+                separators[column], at: Point(x: cell.maxX + gap / 2, y: cell.midY), size: 26,
+                color: Ink.secondaryText, anchor: .center)
         }
     }
     drawTitle(title, on: canvas, over: Rect(x: 0, y: 0, width: width, height: height))

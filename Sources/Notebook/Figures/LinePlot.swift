@@ -14,8 +14,10 @@ public struct LineSeries: Sendable {
     /// A dot at every point; good for short runs such as a few epochs.
     public var showsMarkers: Bool
 
-    public init(name: String, x: [Double], y: [Double], color: Color? = nil, dashed: Bool = false,
-                markers: Bool = false) {
+    public init(
+        name: String, x: [Double], y: [Double], color: Color? = nil, dashed: Bool = false,
+        markers: Bool = false
+    ) {
         self.name = name
         self.x = x
         self.y = y
@@ -25,11 +27,14 @@ public struct LineSeries: Sendable {
     }
 
     /// A curve over x = `start`, `start` + 1, … (epochs count from 1 by default).
-    public init<Values: Sequence>(name: String, values: Values, startingAt start: Double = 1, color: Color? = nil,
-                                  dashed: Bool = false, markers: Bool = false) where Values.Element: BinaryFloatingPoint {
+    public init<Values: Sequence>(
+        name: String, values: Values, startingAt start: Double = 1, color: Color? = nil,
+        dashed: Bool = false, markers: Bool = false
+    ) where Values.Element: BinaryFloatingPoint {
         let y = values.map { Double($0) }
-        self.init(name: name, x: y.indices.map { start + Double($0) }, y: y, color: color, dashed: dashed,
-                  markers: markers)
+        self.init(
+            name: name, x: y.indices.map { start + Double($0) }, y: y, color: color, dashed: dashed,
+            markers: markers)
     }
 }
 
@@ -68,10 +73,12 @@ public struct LinePlot: Figure, Sendable {
     public var width: Double = 720
     public var height: Double = 450
 
-    public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
-                xScale: AxisScale = .linear, yScale: AxisScale = .linear, xRange: ClosedRange<Double>? = nil,
-                yRange: ClosedRange<Double>? = nil, yFormat: NumberFormat = .automatic,
-                markers: [VerticalMarker] = []) {
+    public init(
+        title: String = "", xLabel: String = "", yLabel: String = "", series: [LineSeries],
+        xScale: AxisScale = .linear, yScale: AxisScale = .linear, xRange: ClosedRange<Double>? = nil,
+        yRange: ClosedRange<Double>? = nil, yFormat: NumberFormat = .automatic,
+        markers: [VerticalMarker] = []
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -91,22 +98,26 @@ public struct LinePlot: Figure, Sendable {
     /// The picture and where its plot area is (for tests).
     func draw() throws(FigureError) -> (image: Image, frame: CartesianFrame) {
         for s in series where s.x.count != s.y.count {
-            throw .invalidData(figure: "LinePlot \"\(title)\"",
-                               reason: "series \"\(s.name)\" has \(s.x.count) x values but \(s.y.count) y values")
+            throw .invalidData(
+                figure: "LinePlot \"\(title)\"",
+                reason: "series \"\(s.name)\" has \(s.x.count) x values but \(s.y.count) y values")
         }
         let canvas = try Canvas(width: width, height: height)
-        let xAxis = Axis.fitting(series.flatMap(\.x) + markers.map(\.x), scale: xScale, fixed: xRange, padding: 0.02,
-                                   targetTicks: 8)
+        let xAxis = Axis.fitting(
+            series.flatMap(\.x) + markers.map(\.x), scale: xScale, fixed: xRange, padding: 0.02,
+            targetTicks: 8)
         let yAxis = Axis.fitting(series.flatMap(\.y), scale: yScale, fixed: yRange, format: yFormat)
         let frame = CartesianFrame.layout(on: canvas, x: xAxis, y: yAxis, title: title, xLabel: xLabel, yLabel: yLabel)
         frame.drawGrid(on: canvas)
 
         for marker in markers {
             let px = frame.point(marker.x, yAxis.lower).x
-            canvas.line(Point(x: px, y: frame.plot.minY), Point(x: px, y: frame.plot.maxY), color: Ink.secondaryText,
-                        width: 1, dash: [4, 4])
-            canvas.text(marker.label, at: Point(x: px + 5, y: frame.plot.minY + 4), size: Style.annotationSize,
-                        color: Ink.secondaryText, anchor: .topLeft)
+            canvas.line(
+                Point(x: px, y: frame.plot.minY), Point(x: px, y: frame.plot.maxY), color: Ink.secondaryText,
+                width: 1, dash: [4, 4])
+            canvas.text(
+                marker.label, at: Point(x: px + 5, y: frame.plot.minY + 4), size: Style.annotationSize,
+                color: Ink.secondaryText, anchor: .topLeft)
         }
 
         var drawn: [Point] = []
@@ -118,7 +129,9 @@ public struct LinePlot: Figure, Sendable {
             var runs: [[Point]] = [[]]
             for (xv, yv) in zip(s.x, s.y) {
                 let valid = xv.isFinite && yv.isFinite && (xScale == .linear || xv > 0) && (yScale == .linear || yv > 0)
-                if valid { runs[runs.count - 1].append(frame.point(xv, yv)) } else if !runs[runs.count - 1].isEmpty {
+                if valid {
+                    runs[runs.count - 1].append(frame.point(xv, yv))
+                } else if !runs[runs.count - 1].isEmpty {
                     runs.append([])
                 }
             }

@@ -42,10 +42,12 @@ public struct ScatterPlot: Figure, Sendable {
     public var width: Double = 640
     public var height: Double = 480
 
-    public init(title: String = "", xLabel: String = "", yLabel: String = "", groups: [ScatterGroup],
-                xScale: AxisScale = .linear, yScale: AxisScale = .linear, xRange: ClosedRange<Double>? = nil,
-                yRange: ClosedRange<Double>? = nil, xFormat: NumberFormat = .automatic,
-                yFormat: NumberFormat = .automatic) {
+    public init(
+        title: String = "", xLabel: String = "", yLabel: String = "", groups: [ScatterGroup],
+        xScale: AxisScale = .linear, yScale: AxisScale = .linear, xRange: ClosedRange<Double>? = nil,
+        yRange: ClosedRange<Double>? = nil, xFormat: NumberFormat = .automatic,
+        yFormat: NumberFormat = .automatic
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -59,8 +61,10 @@ public struct ScatterPlot: Figure, Sendable {
     }
 
     /// Points with integer class labels 0..<classNames.count, one group per class in palette order.
-    public init(title: String = "", xLabel: String = "", yLabel: String = "", x: [Double], y: [Double],
-                classes: [Int], classNames: [String]) {
+    public init(
+        title: String = "", xLabel: String = "", yLabel: String = "", x: [Double], y: [Double],
+        classes: [Int], classNames: [String]
+    ) {
         precondition(x.count == y.count && y.count == classes.count, "x, y and classes need the same length")
         let groups = classNames.indices.map { c in
             let members = classes.indices.filter { classes[$0] == c }
@@ -76,13 +80,15 @@ public struct ScatterPlot: Figure, Sendable {
     /// The picture and where its plot area is (for tests).
     func draw() throws(FigureError) -> (image: Image, frame: CartesianFrame, scale: Double) {
         for g in groups where g.x.count != g.y.count || (!g.pointLabels.isEmpty && g.pointLabels.count != g.x.count) {
-            throw .invalidData(figure: "ScatterPlot \"\(title)\"",
-                               reason: "group \"\(g.name)\" has \(g.x.count) x, \(g.y.count) y and "
-                                   + "\(g.pointLabels.count) labels")
+            throw .invalidData(
+                figure: "ScatterPlot \"\(title)\"",
+                reason: "group \"\(g.name)\" has \(g.x.count) x, \(g.y.count) y and "
+                    + "\(g.pointLabels.count) labels")
         }
         let canvas = try Canvas(width: width, height: height)
-        let xAxis = Axis.fitting(groups.flatMap(\.x), scale: xScale, fixed: xRange, padding: 0.06, format: xFormat,
-                                 targetTicks: 7)
+        let xAxis = Axis.fitting(
+            groups.flatMap(\.x), scale: xScale, fixed: xRange, padding: 0.06, format: xFormat,
+            targetTicks: 7)
         let yAxis = Axis.fitting(groups.flatMap(\.y), scale: yScale, fixed: yRange, padding: 0.06, format: yFormat)
         let frame = CartesianFrame.layout(on: canvas, x: xAxis, y: yAxis, title: title, xLabel: xLabel, yLabel: yLabel)
         frame.drawGrid(on: canvas)
@@ -97,7 +103,9 @@ public struct ScatterPlot: Figure, Sendable {
                 let p = frame.point(group.x[i], group.y[i])
                 canvas.circle(center: p, radius: pointRadius, fill: color, edge: .white, edgeWidth: 0.8)
                 drawn.append(p)
-                if i < group.pointLabels.count, !group.pointLabels[i].isEmpty { labelled.append((p, group.pointLabels[i])) }
+                if i < group.pointLabels.count, !group.pointLabels[i].isEmpty {
+                    labelled.append((p, group.pointLabels[i]))
+                }
             }
             if !group.name.isEmpty { legend.append(LegendEntry(name: group.name, color: color, symbol: .marker)) }
         }
@@ -106,8 +114,9 @@ public struct ScatterPlot: Figure, Sendable {
             // Labels go to the right of their point unless that would leave the plot.
             let w = canvas.textWidth(label, size: Style.annotationSize)
             let right = p.x + pointRadius + 5 + w <= frame.plot.maxX
-            canvas.text(label, at: Point(x: right ? p.x + pointRadius + 5 : p.x - pointRadius - 5, y: p.y),
-                        size: Style.annotationSize, color: Ink.text, anchor: right ? .left : .right)
+            canvas.text(
+                label, at: Point(x: right ? p.x + pointRadius + 5 : p.x - pointRadius - 5, y: p.y),
+                size: Style.annotationSize, color: Ink.text, anchor: right ? .left : .right)
             drawn.append(Point(x: right ? p.x + w : p.x - w, y: p.y))
         }
         frame.drawAxes(on: canvas, title: title, xLabel: xLabel, yLabel: yLabel)

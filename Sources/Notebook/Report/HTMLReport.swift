@@ -70,7 +70,8 @@ struct HTMLReport {
         case .prose(let text):
             return Markup.paragraphs(text).map { "<p>\(Markup.html($0))</p>" }.joined(separator: "\n")
         case .note(let text):
-            return "<div class=\"note\">" + Markup.paragraphs(text).map { "<p>\(Markup.html($0))</p>" }.joined() + "</div>"
+            return "<div class=\"note\">" + Markup.paragraphs(text).map { "<p>\(Markup.html($0))</p>" }.joined()
+                + "</div>"
         case .cell(let cell):
             var html = "<div class=\"cell\"><div class=\"cell-head\"><span>[\(cell.number)]</span>"
             html += "<span>\(HTML.escape(cell.location))"
@@ -81,12 +82,15 @@ struct HTMLReport {
             return html + "</div>"
         case .table(let headers, let rows, let caption):
             let columns = max(headers.count, rows.map(\.count).max() ?? 0)
-            let numeric = (0..<columns).map { c in !rows.isEmpty && rows.allSatisfy { looksNumeric(c < $0.count ? $0[c] : "") } }
+            let numeric = (0..<columns).map { c in
+                !rows.isEmpty && rows.allSatisfy { looksNumeric(c < $0.count ? $0[c] : "") }
+            }
             func cls(_ c: Int) -> String { numeric[c] ? " class=\"num\"" : "" }
             var html = "<div class=\"table-wrap\"><table>"
             if let caption { html += "<caption>\(Markup.html(caption))</caption>" }
             if !headers.isEmpty {
-                html += "<thead><tr>" + headers.enumerated().map { "<th\(cls($0))>\(Markup.html($1))</th>" }.joined()
+                html +=
+                    "<thead><tr>" + headers.enumerated().map { "<th\(cls($0))>\(Markup.html($1))</th>" }.joined()
                     + "</tr></thead>"
             }
             html += "<tbody>\n"
@@ -97,7 +101,8 @@ struct HTMLReport {
         case .figure(let figure):
             let alt = HTML.escape(figure.caption.isEmpty ? figure.file : figure.caption)
             var html = "<figure id=\"figure-\(figure.number)\"><img src=\"\(HTML.escape(figure.file))\" alt=\"\(alt)\""
-            html += " width=\"\(figure.width / 2)\" height=\"\(figure.height / 2)\" loading=\"lazy\">"
+            html += " width=\"\(figure.displayWidth)\" height=\"\(figure.displayHeight)\""
+            html += figure.isPixelated ? " class=\"pixelated\">" : ">"
             html += "<figcaption><b>Figure \(figure.number).</b> \(Markup.html(figure.caption))</figcaption></figure>"
             return html
         case .list(let title, let items):
@@ -120,7 +125,8 @@ enum LessonIndex {
         let manager = FileManager.default
         let names = (try? manager.contentsOfDirectory(atPath: root.path)) ?? []
         var entries: [(name: String, report: MetricsReport?)] = []
-        for name in names.sorted() where manager.fileExists(atPath: root.appendingPathComponent(name + "/index.html").path) {
+        for name in names.sorted()
+        where manager.fileExists(atPath: root.appendingPathComponent(name + "/index.html").path) {
             entries.append((name, try? MetricsReport.load(from: root.appendingPathComponent(name + "/metrics.json"))))
         }
         // Lessons first, in order, then anything else (the figure gallery).

@@ -19,7 +19,8 @@ enum HTMLStyle {
         h1 { font-size: 34px; line-height: 1.2; margin: 0 0 10px; letter-spacing: -.01em; }
         .meta { font-size: 14px; color: var(--muted); margin: 0; }
         .meta span + span::before { content: "·"; margin: 0 .5em; color: var(--rule); }
-        .toc { font-size: 15px; margin: 18px 0 8px; padding: 12px 18px; background: var(--code-bg); border-radius: 8px; }
+        .toc { font-size: 15px; margin: 18px 0 8px; padding: 12px 18px; background: var(--code-bg);
+          border-radius: 8px; }
         .toc ol { margin: 4px 0 0; padding-left: 0; list-style: none; columns: 2; column-gap: 32px; }
         .toc li { margin: 2px 0; break-inside: avoid; padding-left: 2.2em; text-indent: -2.2em; }
         .toc .num { color: var(--muted); display: inline-block; min-width: 2.2em; text-indent: 0; }
@@ -41,6 +42,7 @@ enum HTMLStyle {
         .t { color: #8250df; } .a { color: #953800; }
         figure { margin: 26px 0 30px; text-align: center; }
         figure img { max-width: 100%; height: auto; border-radius: 4px; }
+        figure img.pixelated { image-rendering: pixelated; }
         figcaption { font-size: 15px; color: var(--muted); margin-top: 8px; }
         figcaption b { color: var(--text); }
         .table-wrap { overflow-x: auto; margin: 18px 0 24px; }

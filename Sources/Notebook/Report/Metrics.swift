@@ -52,8 +52,10 @@ public struct MetricsReport: Codable, Equatable, Sendable {
     /// Wall-clock seconds the run took.
     public var seconds: Double
 
-    public init(lesson: Int?, title: String, quick: Bool, seed: UInt64, metrics: [String: MetricValue],
-                figures: [String], seconds: Double) {
+    public init(
+        lesson: Int?, title: String, quick: Bool, seed: UInt64, metrics: [String: MetricValue],
+        figures: [String], seconds: Double
+    ) {
         self.lesson = lesson
         self.title = title
         self.quick = quick
@@ -67,16 +69,18 @@ public struct MetricsReport: Codable, Equatable, Sendable {
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                      nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf",
+            nan: "nan")
         return try encoder.encode(self)
     }
 
     /// Reads a metrics.json written by a lesson.
     public static func load(from url: URL) throws -> MetricsReport {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                        nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf",
+            nan: "nan")
         return try decoder.decode(MetricsReport.self, from: Data(contentsOf: url))
     }
 }

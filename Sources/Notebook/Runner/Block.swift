@@ -26,7 +26,10 @@ struct FigureRecord: Equatable {
     var number: Int
     var file: String
     var caption: String
-    /// Pixel size of the PNG; the page shows it at half size (2 pixels per CSS pixel).
-    var width: Int
-    var height: Int
+    /// Size on the page in CSS pixels: half the PNG's size for drawn figures (2 pixels per CSS pixel), the
+    /// picture's own size for photos, at least 224 wide for tiny pictures.
+    var displayWidth: Int
+    var displayHeight: Int
+    /// Small pictures shown enlarged keep square pixels.
+    var isPixelated: Bool
 }

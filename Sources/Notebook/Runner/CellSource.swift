@@ -59,7 +59,11 @@ enum CellSource {
         // The text after "{" on the opening line: nothing, a closure signature ("x in"), or code.
         let first = lines[0].trimmingCharacters(in: .whitespaces)
         var kept: String?
-        if first.isEmpty || first.hasSuffix(" in") || first == "in" { lines.removeFirst() } else { kept = lines.removeFirst() }
+        if first.isEmpty || first.hasSuffix(" in") || first == "in" {
+            lines.removeFirst()
+        } else {
+            kept = lines.removeFirst()
+        }
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
         if kept == nil {
             while let head = lines.first, head.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }

@@ -14,7 +14,8 @@ enum Markup {
                 let start = text.index(i, offsetBy: marker.count)
                 // Only a span that closes on the same paragraph, with something inside, counts.
                 if start < text.endIndex, let end = text[start...].range(of: marker)?.lowerBound, end > start,
-                   !text[start..<end].contains("\n\n"), style == .code || !text[start].isWhitespace {
+                    !text[start..<end].contains("\n\n"), style == .code || !text[start].isWhitespace
+                {
                     flush()
                     runs.append((style, String(text[start..<end])))
                     i = text.index(end, offsetBy: marker.count)
@@ -49,14 +50,15 @@ enum Markup {
     /// Terminal text for one paragraph, wrapped to `width` columns after `indent`.
     static func terminal(_ text: String, width: Int, indent: String = "", console: Console) -> String {
         var words: [(visible: Int, text: String)] = []
-        var glued = false   // the next piece continues the previous word (no space between)
+        var glued = false  // the next piece continues the previous word (no space between)
         for (style, content) in runs(text) {
-            let code: String? = switch style {
-            case .plain: nil
-            case .code: "36"
-            case .bold: "1"
-            case .italic: "3"
-            }
+            let code: String? =
+                switch style {
+                case .plain: nil
+                case .code: "36"
+                case .bold: "1"
+                case .italic: "3"
+                }
             var pieces = content.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             pieces = pieces.map { $0.replacingOccurrences(of: "\n", with: " ") }
             for (n, piece) in pieces.enumerated() {

@@ -36,25 +36,37 @@ public final class Notebook {
     private let started = Date()
     private let terminal: TerminalWriter
     /// Tests turn the terminal echo off.
-    var isEchoing = true
+    let isEchoing: Bool
 
     /// A lesson page, `Output/lesson-NN/`, configured from the command line (`--help` prints usage and exits 0; a
     /// bad option prints one line on standard error and exits 2).
-    public convenience init(lesson: Int, title: String, arguments: [String] = CommandLine.arguments,
-                            lessonOptions: [LessonOption] = []) {
-        self.init(name: String(format: "lesson-%02d", lesson), lesson: lesson, title: title,
-                  options: Notebook.parseOrExit(arguments, title: title, lessonOptions: lessonOptions))
+    public convenience init(
+        lesson: Int, title: String, arguments: [String] = CommandLine.arguments,
+        lessonOptions: [LessonOption] = []
+    ) {
+        self.init(
+            name: String(format: "lesson-%02d", lesson), lesson: lesson, title: title,
+            options: Notebook.parseOrExit(arguments, title: title, lessonOptions: lessonOptions))
     }
 
     /// A page named `name` (e.g. "gallery") configured from the command line like a lesson.
-    public convenience init(name: String, title: String, arguments: [String] = CommandLine.arguments,
-                            lessonOptions: [LessonOption] = []) {
-        self.init(name: name, lesson: nil, title: title,
-                  options: Notebook.parseOrExit(arguments, title: title, lessonOptions: lessonOptions))
+    public convenience init(
+        name: String, title: String, arguments: [String] = CommandLine.arguments,
+        lessonOptions: [LessonOption] = []
+    ) {
+        self.init(
+            name: name, lesson: nil, title: title,
+            options: Notebook.parseOrExit(arguments, title: title, lessonOptions: lessonOptions))
     }
 
     /// A page with options given directly (tests, other programs).
-    public init(name: String, lesson: Int?, title: String, options: NotebookOptions) {
+    public convenience init(name: String, lesson: Int?, title: String, options: NotebookOptions) {
+        self.init(name: name, lesson: lesson, title: title, options: options, echoing: true)
+    }
+
+    /// `echoing` false keeps the terminal quiet (tests).
+    init(name: String, lesson: Int?, title: String, options: NotebookOptions, echoing: Bool) {
+        isEchoing = echoing
         self.name = name
         self.lesson = lesson
         self.title = title
@@ -64,8 +76,11 @@ public final class Notebook {
         echo { $0.header(lesson: lesson, title: title, quick: options.isQuick, seed: options.seed) }
     }
 
-    private static func parseOrExit(_ arguments: [String], title: String, lessonOptions: [LessonOption])
-        -> NotebookOptions {
+    private static func parseOrExit(
+        _ arguments: [String], title: String, lessonOptions: [LessonOption]
+    )
+        -> NotebookOptions
+    {
         let program = arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "lesson"
         do {
             switch try NotebookOptions.parse(arguments, lessonOptions: lessonOptions) {
@@ -133,8 +148,10 @@ public final class Notebook {
     /// Runs `body` as a code cell: shows its source (read from this file at run time), runs it, records what it
     /// prints and returns its result. If it throws, the error is reported with the cell and the program exits 1.
     @discardableResult
-    public func cell<Result>(file: String = #filePath, line: Int = #line, column: Int = #column,
-                             _ body: () throws -> Result) rethrows -> Result {
+    public func cell<Result>(
+        file: String = #filePath, line: Int = #line, column: Int = #column,
+        _ body: () throws -> Result
+    ) rethrows -> Result {
         switch evaluate(file: file, line: line, column: column, body) {
         case .success(let result): return result
         case .failure(let failure): exitAfter(failure)
@@ -142,8 +159,10 @@ public final class Notebook {
     }
 
     /// The work of `cell` without exiting, for tests.
-    func evaluate<Result>(file: String, line: Int, column: Int,
-                          _ body: () throws -> Result) -> Swift.Result<Result, NotebookFailure> {
+    func evaluate<Result>(
+        file: String, line: Int, column: Int,
+        _ body: () throws -> Result
+    ) -> Swift.Result<Result, NotebookFailure> {
         cellCount += 1
         let number = cellCount
         let source = CellSource.load(file: file, line: line, column: column)
@@ -163,8 +182,10 @@ public final class Notebook {
         }
         let output = capture?.end() ?? ""
         let seconds = Date().timeIntervalSince(start)
-        blocks[index] = .cell(CellRecord(number: number, source: source, location: location, output: output,
-                                         seconds: seconds))
+        blocks[index] = .cell(
+            CellRecord(
+                number: number, source: source, location: location, output: output,
+                seconds: seconds))
         echo { $0.cellFinished(seconds: seconds) }
         if case .failure(let failure) = outcome { record(failure) }
         if case .success = outcome, options.pausesAfterCells, isatty(STDIN_FILENO) == 1 {
@@ -178,19 +199,25 @@ public final class Notebook {
 
     /// Renders `figure`, writes it as `<name>.png` next to the page and shows it there with `caption`.
     public func figure(_ figure: some Figure, name: String, caption: String = "") {
-        if case .failure(let failure) = addFigure(name: name, caption: caption, render: { try figure.render() }) {
+        let result = addFigure(name: name, caption: caption, pixelsPerPoint: 2) { try figure.render() }
+        if case .failure(let failure) = result {
             exitAfter(failure)
         }
     }
 
     /// Writes a picture (a photo, an ideal image) as `<name>.png` and shows it with `caption`.
     public func figure(_ image: Image, name: String, caption: String = "") {
-        if case .failure(let failure) = addFigure(name: name, caption: caption, render: { image }) { exitAfter(failure) }
+        let result = addFigure(name: name, caption: caption, pixelsPerPoint: 1) { image }
+        if case .failure(let failure) = result {
+            exitAfter(failure)
+        }
     }
 
-    func addFigure(name: String, caption: String, render: () throws -> Image) -> Swift.Result<URL, NotebookFailure> {
+    func addFigure(name: String, caption: String, pixelsPerPoint: Int = 2, render: () throws -> Image)
+        -> Swift.Result<URL, NotebookFailure> {
         let stem = name.hasSuffix(".png") ? String(name.dropLast(4)) : name
-        guard !stem.isEmpty, stem.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+        guard !stem.isEmpty, stem.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else {
             return fail("figure name \"\(name)\" must use only letters, digits, '-', '_' and '.'")
         }
         let file = stem + ".png"
@@ -204,8 +231,13 @@ public final class Notebook {
             return fail("figure \"\(stem)\": \(error)")
         }
         figureFiles.append(file)
-        let record = FigureRecord(number: figureFiles.count, file: file, caption: caption, width: image.width,
-                                  height: image.height)
+        var width = image.width / pixelsPerPoint, height = image.height / pixelsPerPoint
+        let enlarge = max(1, 224 / max(width, 1))
+        width *= enlarge
+        height *= enlarge
+        let record = FigureRecord(
+            number: figureFiles.count, file: file, caption: caption, displayWidth: width, displayHeight: height,
+            isPixelated: enlarge > 1)
         blocks.append(.figure(record))
         echo { $0.figure(number: record.number, caption: caption, path: displayPath(url)) }
         return .success(url)
@@ -243,11 +275,12 @@ public final class Notebook {
             exitAfter(NotebookFailure(description: "cannot write the report in \(displayPath(directory)): \(error)"))
         }
         let seconds = Date().timeIntervalSince(started)
+        let page = displayPath(directory.appendingPathComponent("index.html"))
+        let message =
+            "Wrote \(page) (\(figureFiles.count) figures, \(metrics.count) metrics) in \(formatSeconds(seconds))."
         echo { writer in
             writer.console.line()
-            writer.console.line(writer.console.styled(
-                "Wrote \(displayPath(directory.appendingPathComponent("index.html"))) (\(figureFiles.count) figures, "
-                    + "\(metrics.count) metrics) in \(formatSeconds(seconds)).", "1;32"))
+            writer.console.line(writer.console.styled(message, "1;32"))
         }
     }
 
@@ -255,11 +288,14 @@ public final class Notebook {
     func writeReport() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let seconds = Date().timeIntervalSince(started)
-        let report = MetricsReport(lesson: lesson, title: title, quick: isQuick, seed: seed, metrics: metrics,
-                                   figures: figureFiles, seconds: (seconds * 1000).rounded() / 1000)
+        let report = MetricsReport(
+            lesson: lesson, title: title, quick: isQuick, seed: seed, metrics: metrics,
+            figures: figureFiles, seconds: (seconds * 1000).rounded() / 1000)
         try report.jsonData().write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
-        let page = HTMLReport(lesson: lesson, title: title, blocks: blocks, quick: isQuick, seed: seed,
-                              seconds: seconds, date: started).page()
+        let page = HTMLReport(
+            lesson: lesson, title: title, blocks: blocks, quick: isQuick, seed: seed,
+            seconds: seconds, date: started
+        ).page()
         try Data(page.utf8).write(to: directory.appendingPathComponent("index.html"), options: .atomic)
         try LessonIndex.write(in: directory.deletingLastPathComponent())
     }
@@ -277,7 +313,7 @@ public final class Notebook {
 
     private func exitAfter(_ failure: NotebookFailure) -> Never {
         if !blocks.contains(.failure(failure.description)) { record(failure) }
-        try? writeReport()   // the page up to the failure helps to see what went wrong
+        try? writeReport()  // the page up to the failure helps to see what went wrong
         exit(1)
     }
 

@@ -99,8 +99,10 @@ public struct NotebookOptions: Sendable, Equatable {
             ("--seed N", "seed for every random choice (default: 0)"),
         ]
         rows += lessonOptions.map { option in
-            ("--\(option.name) \(option.valueName)",
-             option.help + (option.defaultValue.map { " (default: \($0))" } ?? ""))
+            (
+                "--\(option.name) \(option.valueName)",
+                option.help + (option.defaultValue.map { " (default: \($0))" } ?? "")
+            )
         }
         rows.append(("--help", "show this help"))
         let width = rows.map(\.0.count).max() ?? 0

@@ -63,7 +63,7 @@ final class OutputCapture: @unchecked Sendable {
     /// Restores standard output and returns everything printed since `begin()`.
     func end() -> String {
         fflush(nil)
-        dup2(savedOutput, STDOUT_FILENO)   // closes the pipe's last write end, so the reader sees end of file
+        dup2(savedOutput, STDOUT_FILENO)  // closes the pipe's last write end, so the reader sees end of file
         finished.wait()
         close(readEnd)
         close(savedOutput)

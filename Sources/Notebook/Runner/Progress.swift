@@ -1,8 +1,8 @@
 import Foundation
 
 /// A progress report for a long loop: a bar with rate and time left redrawn in place on a terminal, and plain
-/// lines every 10% (or every 5 s) otherwise, so CI logs stay readable. `finish()` prints one summary line, which
-/// also goes into the cell's output on the page.
+/// lines every 10% (at most one a second) or every 5 s otherwise, so CI logs stay readable. `finish()` prints one
+/// summary line, which also goes into the cell's output on the page.
 ///
 /// ```swift
 /// let progress = Progress(total: steps, label: "training")
@@ -40,7 +40,9 @@ public final class Progress {
             }
         } else if total > 0 {
             let decile = completed * 10 / total
-            if (decile > lastLineDecile && completed < total) || now.timeIntervalSince(lastDraw) >= 5 {
+            // Every 10% (but not more than once a second, so quick loops stay quiet) or every 5 s.
+            let sinceLast = now.timeIntervalSince(lastDraw)
+            if (decile > lastLineDecile && completed < total && sinceLast >= 1) || sinceLast >= 5 {
                 lastLineDecile = decile
                 lastDraw = now
                 console.line(plainLine())
@@ -75,7 +77,11 @@ public final class Progress {
         var parts = [String(format: "%3.0f%%", fraction * 100), "\(completed)/\(total)", formatRate(rate)]
         if let remaining { parts.append("ETA " + formatClock(remaining)) }
         if let status { parts.append(status) }
-        return "\(label) \(console.styled(bar, "36"))▏" + parts.joined(separator: " · ")
+        var text = parts.joined(separator: " · ")
+        // A line wider than the terminal would wrap, and "\r" could no longer redraw it in place.
+        let room = (console.columns ?? 80) - 1 - label.count - 2 - width
+        if text.count > room { text = room > 1 ? String(text.prefix(room - 1)) + "…" : "" }
+        return "\(label) \(console.styled(bar, "36"))▏" + text
     }
 
     func plainLine() -> String {
@@ -93,13 +99,17 @@ public final class Progress {
     }
 
     private func formatRate(_ rate: Double) -> String {
-        rate >= 10 ? String(format: "%.0f/s", rate) : rate >= 1 ? String(format: "%.1f/s", rate)
-            : rate > 0 ? String(format: "%.1f s each", 1 / rate) : "–/s"
+        rate >= 10
+            ? String(format: "%.0f/s", rate)
+            : rate >= 1
+                ? String(format: "%.1f/s", rate)
+                : rate > 0 ? String(format: "%.1f s each", 1 / rate) : "–/s"
     }
 
     private func formatClock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
             : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -33,9 +33,13 @@ enum SwiftLexer {
             } else if c == "/" && at(i + 1) == "*" {
                 var depth = 0
                 repeat {
-                    if text[i] == "/" && at(i + 1) == "*" { depth += 1; i += 2 } else if text[i] == "*" && at(i + 1) == "/" {
+                    if text[i] == "/" && at(i + 1) == "*" {
+                        depth += 1; i += 2
+                    } else if text[i] == "*" && at(i + 1) == "/" {
                         depth -= 1; i += 2
-                    } else { i += 1 }
+                    } else {
+                        i += 1
+                    }
                 } while i < n && depth > 0
                 kind = .comment
             } else if c == "\"" || (c == "#" && (at(i + 1) == "\"" || at(i + 1) == "#")) {
@@ -50,7 +54,9 @@ enum SwiftLexer {
                         i += 1
                     } else if (d == "+" || d == "-"), let previous = at(i - 1), previous == "e" || previous == "E" {
                         i += 1
-                    } else { break }
+                    } else {
+                        break
+                    }
                 }
                 kind = .number
             } else if c.isLetter || c == "_" || c == "$" || ((c == "@" || c == "#") && (at(i + 1)?.isLetter ?? false)) {
@@ -85,19 +91,24 @@ enum SwiftLexer {
         guard i < n, text[i] == "\"" else { return nil }
         let multiline = i + 2 < n && text[i + 1] == "\"" && text[i + 2] == "\""
         i += multiline ? 3 : 1
-        let closing = Array(repeating: "\"" as Character, count: multiline ? 3 : 1) + Array(repeating: "#", count: hashes)
+        let closing =
+            Array(repeating: "\"" as Character, count: multiline ? 3 : 1) + Array(repeating: "#", count: hashes)
         while i < n {
-            if !multiline && text[i] == "\n" { return i }   // unterminated: stop at the line's end
+            if !multiline && text[i] == "\n" { return i }  // unterminated: stop at the line's end
             if text[i] == "\\" && text[(i + 1)...].prefix(hashes).allSatisfy({ $0 == "#" }) {
                 i += 1 + hashes
                 if i < n && text[i] == "(" {
                     // Interpolation: skip to the matching parenthesis, stepping over nested strings.
                     var depth = 0
                     while i < n {
-                        if text[i] == "(" { depth += 1 } else if text[i] == ")" {
+                        if text[i] == "(" {
+                            depth += 1
+                        } else if text[i] == ")" {
                             depth -= 1
                             if depth == 0 { break }
-                        } else if text[i] == "\"", let end = stringEnd(text, from: i) { i = end; continue }
+                        } else if text[i] == "\"", let end = stringEnd(text, from: i) {
+                            i = end; continue
+                        }
                         i += 1
                     }
                 }

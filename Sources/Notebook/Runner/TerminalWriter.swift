@@ -7,8 +7,10 @@ struct TerminalWriter {
     func header(lesson: Int?, title: String, quick: Bool, seed: UInt64) {
         let width = console.wrapWidth
         let heading = (lesson.map { "Lesson \($0) · " } ?? "") + title
-        console.line(console.styled("━━ " + heading + " " + String(repeating: "━", count: max(3, width - heading.count - 4)),
-                                    "1"))
+        console.line(
+            console.styled(
+                "━━ " + heading + " " + String(repeating: "━", count: max(3, width - heading.count - 4)),
+                "1"))
         var settings = ["seed \(seed)"]
         if quick { settings.insert("quick mode", at: 0) }
         console.line(console.styled(settings.joined(separator: " · "), "2"))
@@ -48,7 +50,8 @@ struct TerminalWriter {
         console.line()
         let gutter = console.styled("[\(number)]", "2")
         let bar = console.styled("│", "2")
-        let lines = Highlighter.terminal(source, console: console).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = Highlighter.terminal(source, console: console).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let pad = String(repeating: " ", count: "[\(number)]".count)
         for (i, line) in lines.enumerated() { console.line("\(i == 0 ? gutter : pad) \(bar) \(line)") }
         _ = location
@@ -66,16 +69,20 @@ struct TerminalWriter {
         let cells = ([headers] + rows).map { row in (0..<columns).map { $0 < row.count ? row[$0] : "" } }
         let widths = (0..<columns).map { c in cells.map { $0[c].count }.max() ?? 0 }
         // A column whose body cells all look like numbers is right-aligned.
-        let numeric = (0..<columns).map { c in !rows.isEmpty && rows.allSatisfy { looksNumeric(c < $0.count ? $0[c] : "") } }
+        let numeric = (0..<columns).map { c in
+            !rows.isEmpty && rows.allSatisfy { looksNumeric(c < $0.count ? $0[c] : "") }
+        }
         func render(_ row: [String]) -> String {
-            "  " + row.enumerated().map { c, text in
-                let padding = String(repeating: " ", count: widths[c] - text.count)
-                return numeric[c] ? padding + text : text + padding
-            }.joined(separator: "  ")
+            "  "
+                + row.enumerated().map { c, text in
+                    let padding = String(repeating: " ", count: widths[c] - text.count)
+                    return numeric[c] ? padding + text : text + padding
+                }.joined(separator: "  ")
         }
         if !headers.isEmpty {
             console.line(console.styled(render(cells[0]), "1"))
-            console.line(console.styled("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), "2"))
+            console.line(
+                console.styled("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), "2"))
         }
         for row in cells.dropFirst() { console.line(render(row)) }
     }
@@ -102,7 +109,8 @@ func formatSeconds(_ seconds: Double) -> String {
 /// "1,234", "-0.53", "53.2%", "138M", "20 MB" all count as numbers for alignment.
 func looksNumeric(_ text: String) -> Bool {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
-    guard let first = trimmed.first, first.isNumber || first == "-" || first == "−" || first == "+" || first == "." else {
+    guard let first = trimmed.first, first.isNumber || first == "-" || first == "−" || first == "+" || first == "."
+    else {
         return false
     }
     return trimmed.allSatisfy { $0.isNumber || ".,%+-−eE xkKMGBTbs×/()".contains($0) }

@@ -1,0 +1,19 @@
+import ExerciseSupport
+import Foundation
+
+/// Lesson 02 · Cosine similarity
+///
+/// How alike two embeddings are, whatever their lengths: the cosine of the angle between them,
+/// a·b / (|a| |b|), from -1 (opposite) through 0 (unrelated) to 1 (same direction).
+/// When either vector is all zeros the angle is undefined: return 0 ("no evidence either way").
+///
+/// Example: cosineSimilarity([1, 0], [1, 1]) ≈ 0.7071.
+///
+/// - Parameters:
+///   - a: a vector, for example a 1280-d Lite0 embedding.
+///   - b: a vector of the same length.
+/// - Returns: a value in [-1, 1].
+public func cosineSimilarity(_ a: [Float], _ b: [Float]) -> Float {
+    // TODO: compute the dot product and both squared lengths in one pass, then divide.
+    todo("cosineSimilarity(_:_:)")
+}

@@ -1,0 +1,30 @@
+import ExerciseSupport
+import Foundation
+
+/// Lesson 03 · One Adam step
+///
+/// Fine-tuning uses Adam with a small learning rate (1e-5 in the lesson). Take one step exactly as
+/// PyTorch's `torch.optim.Adam` does (no weight decay), for every parameter i:
+///   t = step + 1
+///   m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+///   v[i] = beta2 * v[i] + (1 - beta2) * g[i]²
+///   mHat = m[i] / (1 - beta1^t),  vHat = v[i] / (1 - beta2^t)   (bias correction: m and v start at 0)
+///   p[i] -= learningRate * mHat / (sqrt(vHat) + epsilon)
+/// and store t, m and v back into `state`.
+///
+/// Example: the very first step moves every parameter with a non-zero gradient by about
+/// learningRate against the sign of its gradient, whatever the gradient's size.
+///
+/// - Parameters:
+///   - parameters: the weights, updated in place.
+///   - gradients: d loss / d parameters, same count.
+///   - state: the moments and step count, updated in place.
+///   - learningRate: the step size, e.g. 1e-3.
+///   - beta1: decay of the first moment, PyTorch's default 0.9.
+///   - beta2: decay of the second moment, PyTorch's default 0.999.
+///   - epsilon: keeps the division finite, PyTorch's default 1e-8.
+public func adamStep(parameters: inout [Float], gradients: [Float], state: inout AdamState,
+                     learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+    // TODO: advance state.step, update both moments, then move each parameter.
+    todo("adamStep(parameters:gradients:state:learningRate:beta1:beta2:epsilon:)")
+}

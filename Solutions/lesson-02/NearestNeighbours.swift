@@ -1,0 +1,22 @@
+import ExerciseSupport
+
+/// Lesson 02 · Nearest neighbours
+///
+/// "Which photos look most like this one?": rank a gallery of embeddings by their cosine similarity
+/// to a query and return the positions of the `count` most similar, most similar first. Equal
+/// similarities keep gallery order (smaller index first). You may call your `cosineSimilarity(_:_:)`.
+///
+/// Example: query [1, 0], gallery [[0, 1], [1, 0.1], [-1, 0]], count 2 → [1, 0].
+///
+/// - Parameters:
+///   - query: an embedding.
+///   - gallery: embeddings of the same length as `query`.
+///   - count: how many neighbours to return; more than the gallery holds means all of them.
+/// - Returns: `min(count, gallery.count)` indices into `gallery`.
+public func nearestNeighbours(of query: [Float], in gallery: [[Float]], count: Int) -> [Int] {
+    let similarities = gallery.map { cosineSimilarity(query, $0) }
+    let ranked = gallery.indices.sorted { first, second in
+        similarities[first] != similarities[second] ? similarities[first] > similarities[second] : first < second
+    }
+    return Array(ranked.prefix(count))
+}

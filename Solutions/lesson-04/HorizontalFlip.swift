@@ -1,0 +1,23 @@
+import ExerciseSupport
+
+/// Lesson 04 · Horizontal flip
+///
+/// The oldest augmentation: a cat looking left is still a cat looking right. Mirror the picture
+/// left to right: the pixel in column x moves to column width - 1 - x; rows and channels stay put
+/// (a pixel's colour must not change, so move whole pixels, not single values).
+///
+/// Example: a 3x1 picture with pixels A B C becomes C B A.
+///
+/// - Parameter picture: any picture.
+/// - Returns: a picture of the same shape.
+public func horizontallyFlipped(_ picture: Picture) -> Picture {
+    var flipped = picture
+    for y in 0..<picture.height {
+        for x in 0..<picture.width {
+            for channel in 0..<picture.channels {
+                flipped[x: picture.width - 1 - x, y: y, channel: channel] = picture[x: x, y: y, channel: channel]
+            }
+        }
+    }
+    return flipped
+}
