@@ -14,9 +14,10 @@ let book = Notebook(lesson: 5, title: "The adversarial cat")
 let quick = book.isQuick
 let siameseCat = 284, egyptianCat = 285, zebra = 340, germanShepherd = 235
 
-/// "97.3%" (two decimals above 99.5%, so 99.97% does not read as a certain 100.0%).
+/// "97.3%"; two decimals above 99.5% and ">99.99%" at the top, so near-certainty never reads as a certain 100%.
 func percent(_ probability: Float) -> String {
-    String(format: probability >= 0.995 && probability < 1 ? "%.2f%%" : "%.1f%%", probability * 100)
+    if probability >= 0.99995 { return ">99.99%" }
+    return String(format: probability >= 0.995 ? "%.2f%%" : "%.1f%%", probability * 100)
 }
 
 /// Softmax probabilities of one `[1, H, W, 3]` picture.

@@ -21,6 +21,7 @@ public struct MixedBatch: Sendable {
 /// Blends each image with a partner, x = λ·xᵢ + (1 − λ)·xⱼ, and the labels alike, with λ ~ Beta(α, α)
 /// (Zhang et al. 2018, "mixup"). Small α (0.2) mostly keeps one image dominant; α = 1 draws λ uniformly.
 public struct MixUp: Sendable {
+    /// The parameter of the Beta(α, α) distribution λ is drawn from.
     public var alpha: Float
 
     public init(alpha: Float = 0.2) {
@@ -51,6 +52,7 @@ public struct MixUp: Sendable {
 /// "CutMix"): with λ₀ ~ Beta(α, α) the box covers about 1 − λ₀ of the image; after cutting it to the image,
 /// λ = 1 − box area / image area exactly, so the label weights match the pixels.
 public struct CutMix: Sendable {
+    /// The parameter of the Beta(α, α) distribution λ is drawn from.
     public var alpha: Float
 
     public init(alpha: Float = 1) {
