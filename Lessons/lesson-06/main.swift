@@ -17,8 +17,11 @@ let book = Notebook(lesson: 6, title: "Variation loss", lessonOptions: [
 ])
 let quick = book.isQuick
 
-/// "97.3%".
-func percent(_ probability: Float) -> String { String(format: "%.1f%%", probability * 100) }
+/// "97.3%"; two decimals above 99.5% and ">99.99%" at the top, so near-certainty never reads as a certain 100%.
+func percent(_ probability: Float) -> String {
+    if probability >= 0.99995 { return ">99.99%" }
+    return String(format: probability >= 0.995 ? "%.2f%%" : "%.1f%%", probability * 100)
+}
 
 /// The mean standard deviation of the channels: how much contrast a picture has.
 func contrast(_ image: Image) -> Float { image.channelStandardDeviations.reduce(0, +) / 3 }

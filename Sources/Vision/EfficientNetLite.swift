@@ -109,6 +109,8 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     public let dropout: Dropout
     /// The classifier: 1280 pooled features → one logit per class.
     public private(set) var classifier: Dense
+    /// The BatchNorm-folded form used when no gradient can be needed (see `folded()`).
+    let foldedCache = FoldedCache()
 
     /// A randomly initialised Lite0 (seeded); `pretrained()` loads the real ImageNet weights.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {

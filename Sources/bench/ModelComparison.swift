@@ -37,12 +37,12 @@ func packageRoot() -> URL {
 }
 
 /// PyTorch's figures at `threads`, or nil (with the reason) when torch or the model package is not importable.
-func pytorchFigures(threads: Int, quick: Bool) -> (figures: [Figure], version: String)? {
+func pytorchFigures(threads: Int, quick: Bool, channelsLast: Bool) -> (figures: [Figure], version: String)? {
     let python = pythonInterpreter()
     let script = packageRoot().appendingPathComponent("Benchmarks/pytorch_reference.py").path
     let prefix = python == "/usr/bin/env" ? ["python3"] : []
     guard let output = runChild(python, prefix + [script, "--threads", String(threads), "--json"]
-                                    + (quick ? ["--quick"] : [])),
+                                    + (quick ? ["--quick"] : []) + (channelsLast ? ["--channels-last"] : [])),
           let line = output.split(separator: "\n").last,
           let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
           let rows = object["figures"] as? [[String: Any]] else { return nil }
@@ -78,14 +78,17 @@ func ratio(swift: Figure, pytorch: Figure?) -> Double? {
     return swift.isThroughput ? pytorch.value / swift.value : swift.value / pytorch.value
 }
 
-func runModelComparison(threadCounts: [Int], json: Bool, quick: Bool) {
+/// Prints (or emits as JSON lines) Swift's and PyTorch's figures per thread count; `channelsLast` runs PyTorch
+/// in torch.channels_last instead of its default NCHW.
+func runModelComparison(threadCounts: [Int], json: Bool, quick: Bool, channelsLast: Bool) {
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
         .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     var records: [[String: Any]] = []
-    if !json { print("EfficientNet-Lite0, 224×224, Swift (NHWC) vs PyTorch CPU (NCHW); load average before: \(load)") }
+    let layout = channelsLast ? "channels-last" : "NCHW"
+    if !json { print("EfficientNet-Lite0, 224×224, Swift (NHWC) vs PyTorch CPU (\(layout)); load average before: \(load)") }
     for threads in threadCounts {
         let swift = swiftFigures(threads: threads, quick: quick)
-        let pytorch = pytorchFigures(threads: threads, quick: quick)
+        let pytorch = pytorchFigures(threads: threads, quick: quick, channelsLast: channelsLast)
         if !json {
             print("\n\(threads) thread(s)" + (pytorch.map { ", PyTorch \($0.version)" } ?? ""))
             if pytorch == nil {
@@ -100,10 +103,11 @@ func runModelComparison(threadCounts: [Int], json: Bool, quick: Bool) {
             let theirs = pytorch?.figures.first(where: { $0.name == name })
             let r = ratio(swift: mine, pytorch: theirs)
             records.append(["name": name, "threads": threads, "swift": mine.value, "pytorch": theirs?.value ?? NSNull(),
-                            "unit": mine.unit, "ratio": r ?? NSNull()])
+                            "unit": mine.unit, "ratio": r ?? NSNull(), "pytorch_layout": layout])
             if !json {
-                print(row([label, String(format: "%.1f", mine.value), theirs.map { String(format: "%.1f", $0.value) } ?? "—",
-                           mine.unit, r.map { String(format: "%.2f×", $0) } ?? "—"], widths: [28, 10, 10, 9, 7]))
+                let theirValue = theirs.map { String(format: "%.1f", $0.value) } ?? "—"
+                print(row([label, String(format: "%.1f", mine.value), theirValue, mine.unit,
+                           r.map { String(format: "%.2f×", $0) } ?? "—"], widths: [28, 10, 10, 9, 7]))
             }
         }
     }

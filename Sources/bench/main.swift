@@ -1,5 +1,5 @@
 // `swift run -c release bench [--quick]`: the engine's kernels (sgemm GFLOPS, convolution timings).
-// `swift run -c release bench models [--threads N] [--json] [--quick]`: EfficientNet-Lite0 end to end against
+// `swift run -c release bench models [--threads N] [--json] [--quick] [--channels-last]`: EfficientNet-Lite0 end to end against
 // PyTorch CPU (Benchmarks/pytorch_reference.py) at 1 and 2 threads, or N only.
 //
 // Thread counts are fixed per process — the engine reads TRANSFERLAB_NUM_THREADS once and OpenBLAS its own
@@ -19,7 +19,8 @@ func value(after flag: String) -> String? {
 switch arguments.first {
 case "models":
     let threadCounts = value(after: "--threads").flatMap(Int.init).map { [$0] } ?? [1, 2]
-    runModelComparison(threadCounts: threadCounts, json: arguments.contains("--json"), quick: quick)
+    runModelComparison(threadCounts: threadCounts, json: arguments.contains("--json"), quick: quick,
+                       channelsLast: arguments.contains("--channels-last"))
 case "models-worker":
     // Child process: its environment already holds the thread counts; measure and print JSON.
     let threads = value(after: "--threads").flatMap(Int.init) ?? 1

@@ -10,10 +10,11 @@ struct Ideal: ParsableCommand {
         discussion: """
             Gradient descent on the pixels of a noise picture (the network stays frozen) until the network names the \
             class. Without --tv and --jitter the result convinces the network but looks like noise to us; a \
-            total-variation weight and jitter trade some confidence for a smoother picture.
+            total-variation weight (useful values are in the hundreds to thousands, as TV is divided by the number \
+            of values) and jitter trade some confidence for a smoother, fainter picture (lesson 6).
             Examples:
               swift run lab ideal --class 284 -o cat.png
-              swift run lab ideal --class "zebra" --tv 2 --jitter 8 --steps 200 -o zebra.png
+              swift run lab ideal --class "zebra" --tv 1000 --jitter 16 --scale 0.1 --steps 200 -o zebra.png
             """)
 
     @Option(name: .customLong("class"), help: "The ImageNet class: an index 0-999 or a name such as \"Siamese cat\".")

@@ -13,7 +13,7 @@ struct Lab: ParsableCommand {
               swift run lab classify Assets/photos/chelsea.png Assets/photos/dog.jpg
               swift run lab classify cat.jpg --top 3 --json
               swift run lab inspect Assets/weights/efficientnet-lite0.pth
-              swift run lab ideal --class 284 --tv 2 --jitter 8 -o cat.png
+              swift run lab ideal --class 284 --tv 1000 --jitter 16 --scale 0.1 -o cat.png
               swift run lab attack Assets/photos/dog.jpg --target 285 --epsilon 2/255 -o dog-as-cat.png
             """,
         subcommands: [Classify.self, Inspect.self, Ideal.self, Attack.self])

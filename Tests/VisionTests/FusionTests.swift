@@ -71,4 +71,16 @@ struct FusionTests {
         let inference = withoutGradients { model.featureMaps(of: Self.pixels, at: .stem) }
         #expect(training.maxAbsoluteDifference(to: inference) > 1e-3)
     }
+
+    @Test("the folded form follows changed weights (checkpoint loads, optimizer steps)")
+    func foldedFollowsChanges() {
+        let model = Self.model()
+        let before = withoutGradients { model(Self.pixels) }
+        let head = model.namedParameters.first { $0.name == "_conv_head.weight" }!.parameter
+        head.assign(head.value * 1.5)
+        let after = withoutGradients { model(Self.pixels) }
+        let unfolded = model(Self.pixels).detached()
+        #expect(after.maxAbsoluteDifference(to: before) > 1e-3)
+        #expect(after.maxAbsoluteDifference(to: unfolded) <= 1e-4 * max(unfolded.scalars.map(abs).max()!, 1))
+    }
 }

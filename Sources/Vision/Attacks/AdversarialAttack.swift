@@ -71,15 +71,19 @@ public struct AttackStep: Sendable, Equatable {
 
 /// The outcome of an attack.
 public struct AttackResult: Sendable {
+    /// What the attack aimed for.
     public var goal: AttackGoal
+    /// The L∞ budget, in pixel units.
     public var epsilon: Float
     /// The input, `[1, H, W, 3]` pixels in [0, 1].
     public var original: Tensor
     /// The adversarial pixels: within `epsilon` of the original, in [0, 1], on the 8-bit grid.
     public var adversarial: Tensor
+    /// One entry per gradient step.
     public var history: [AttackStep]
-    /// Softmax probabilities of the original and of the adversarial picture (1000 each for ImageNet).
+    /// Softmax probabilities of the original picture (1000 for ImageNet).
     public var originalProbabilities: [Float]
+    /// Softmax probabilities of the adversarial picture.
     public var adversarialProbabilities: [Float]
 
     /// The adversarial picture (what `pngData()` stores exactly).
@@ -109,9 +113,11 @@ public struct AttackResult: Sendable {
 /// try Data(result.adversarialImage.pngData()).write(to: URL(fileURLWithPath: "dog-as-cat.png"))
 /// ```
 public struct AdversarialAttack: Sendable {
+    /// What the attack aimed for.
     public var goal: AttackGoal
     /// The L∞ radius in pixel units, e.g. 4/255.
     public var epsilon: Float
+    /// FGSM or PGD.
     public var method: AttackMethod
     /// PGD stops at the first iterate that meets the goal (the smallest change that works) instead of running
     /// every step (the most confident result).

@@ -56,8 +56,11 @@ public struct IdealImage: Sendable {
 
     /// The ImageNet class index to maximise.
     public var targetClass: Int
+    /// The number of gradient steps.
     public var steps: Int
+    /// How the pixels follow their gradient (Adam by default).
     public var optimizer: InputOptimizer
+    /// How the learning rate changes over the steps (cosine decay by default).
     public var schedule: LearningRateSchedule
     /// The weight of `totalVariation(_:)` in the loss; 0 is plain cross-entropy.
     public var totalVariationWeight: Float
@@ -67,6 +70,7 @@ public struct IdealImage: Sendable {
     public var scales: ClosedRange<Float>
     /// The side of the square picture in pixels.
     public var size: Int
+    /// The starting picture.
     public var start: Start
     /// Seeds the starting noise and the jitter.
     public var seed: UInt64

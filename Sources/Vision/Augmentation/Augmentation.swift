@@ -42,12 +42,14 @@ extension Augmentation {
 /// Augmentations applied one after the other (Keras: `Sequential` of preprocessing layers; torchvision:
 /// `Compose`).
 public struct Pipeline: Augmentation {
+    /// The augmentations, applied first to last.
     public var steps: [any Augmentation]
 
     public init(_ steps: [any Augmentation]) {
         self.steps = steps
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         steps.reduce(image) { $1($0, using: &generator) }
     }
@@ -56,7 +58,9 @@ public struct Pipeline: Augmentation {
 /// Another augmentation applied with probability `probability`, otherwise the image unchanged
 /// (torchvision: `RandomApply`).
 public struct RandomApply: Augmentation {
+    /// What is applied when the draw says so.
     public var augmentation: any Augmentation
+    /// The chance of applying it, 0…1.
     public var probability: Float
 
     public init(_ augmentation: any Augmentation, probability: Float) {
@@ -65,6 +69,7 @@ public struct RandomApply: Augmentation {
         self.probability = probability
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         // Always draw, so the stream of random numbers does not depend on earlier outcomes' branches.
         let draw = Float.random(in: 0..<1, using: &generator)
@@ -76,7 +81,9 @@ public struct RandomApply: Augmentation {
 ///
 /// Concretely: `images` `[N, H, W, 3]` pixels in [0, 1], `labels` `[N, K]` class probabilities (each row sums to 1).
 public struct LabelledBatch: Sendable {
+    /// `[N, H, W, 3]` pixels in [0, 1].
     public var images: Tensor
+    /// `[N, K]` class probabilities, one row per image.
     public var labels: Tensor
 
     public init(images: Tensor, labels: Tensor) {

@@ -51,9 +51,11 @@ public enum ImageOperation: String, CaseIterable, Sendable {
 /// N operations drawn uniformly from the search space, each at magnitude M of 30 and a random sign
 /// (Cubuk et al. 2020; torchvision: `RandAugment(num_ops=2, magnitude=9)`).
 public struct RandAugment: Augmentation {
+    /// N: how many operations each picture gets.
     public var operationCount: Int
     /// 0…30; 9–15 is typical for ImageNet.
     public var magnitude: Int
+    /// The operations N are drawn from (all but `invert` by default, as in the paper).
     public var operations: [ImageOperation]
 
     public init(operationCount: Int = 2, magnitude: Int = 9,
@@ -65,6 +67,7 @@ public struct RandAugment: Augmentation {
         self.operations = operations
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         var result = image
         for _ in 0..<operationCount {
@@ -82,7 +85,9 @@ public struct RandAugment: Augmentation {
 public struct AutoAugment: Augmentation {
     /// One step of a sub-policy.
     public struct Step: Sendable {
+        /// What to do.
         public var operation: ImageOperation
+        /// The chance that it happens, 0…1.
         public var probability: Float
         /// 0…9, the bin of the operation's range (ignored by operations without a magnitude).
         public var magnitude: Int
@@ -94,6 +99,7 @@ public struct AutoAugment: Augmentation {
         }
     }
 
+    /// The sub-policies; one is drawn per picture.
     public var subPolicies: [[Step]]
 
     public init(subPolicies: [[Step]] = AutoAugment.imageNetPolicy) {
@@ -101,6 +107,7 @@ public struct AutoAugment: Augmentation {
         self.subPolicies = subPolicies
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         var result = image
         for step in subPolicies.randomElement(using: &generator)! {

@@ -8,7 +8,9 @@ import Imaging
 /// Sets a `size`×`size` square at a random centre to `fill` (DeVries & Taylor 2017, "Cutout"). The centre may lie
 /// near an edge, so part of the square can fall outside and less is hidden, as in the paper.
 public struct Cutout: Augmentation {
+    /// The side of the square, in pixels.
     public var size: Int
+    /// The value written into the square (0 is black).
     public var fill: Float
 
     public init(size: Int, fill: Float = 0) {
@@ -25,6 +27,7 @@ public struct Cutout: Augmentation {
             .clipped(toWidth: width, height: height)
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         image.filling(box(width: image.width, height: image.height, using: &generator)) { _ in fill }
     }
@@ -34,8 +37,11 @@ public struct Cutout: Augmentation {
 /// torchvision: `RandomErasing`): its area is a fraction of the image drawn from `area`, its width/height ratio
 /// drawn log-uniformly from `aspectRatio`; up to 10 draws are tried until one fits.
 public struct RandomErasing: Augmentation {
+    /// The chance that a picture gets a rectangle, 0…1.
     public var probability: Float
+    /// The rectangle's area as a fraction of the picture.
     public var area: ClosedRange<Float>
+    /// The rectangle's width / height.
     public var aspectRatio: ClosedRange<Float>
 
     public init(probability: Float = 0.5, area: ClosedRange<Float> = 0.02...0.33,
@@ -63,6 +69,7 @@ public struct RandomErasing: Augmentation {
         return nil
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         guard let box = box(width: image.width, height: image.height, using: &generator) else { return image }
         return image.filling(box) { _ in Float.random(in: 0...1, using: &generator) }

@@ -17,6 +17,7 @@ public enum FillMode: Sendable, Equatable {
 
 /// A rectangle of pixels: columns `x ..< x + width`, rows `y ..< y + height`.
 public struct PixelBox: Sendable, Equatable {
+    /// The left column, top row and size in pixels.
     public var x: Int, y: Int, width: Int, height: Int
 
     public init(x: Int, y: Int, width: Int, height: Int) {

@@ -21,6 +21,7 @@ public struct MixedBatch: Sendable {
 /// Blends each image with a partner, x = λ·xᵢ + (1 − λ)·xⱼ, and the labels alike, with λ ~ Beta(α, α)
 /// (Zhang et al. 2018, "mixup"). Small α (0.2) mostly keeps one image dominant; α = 1 draws λ uniformly.
 public struct MixUp: Sendable {
+    /// The parameter of the Beta(α, α) distribution λ is drawn from.
     public var alpha: Float
 
     public init(alpha: Float = 0.2) {
@@ -28,10 +29,14 @@ public struct MixUp: Sendable {
         self.alpha = alpha
     }
 
-    /// The mixed batch with λ and the partners it used.
-    public func mixed(_ batch: LabelledBatch, using generator: inout SeededGenerator) -> MixedBatch {
+    /// The mixed batch with λ and the partners it used; `partners` nil draws a random permutation (as the papers
+    /// do), or give `partners[i]` explicitly, e.g. for a figure.
+    public func mixed(_ batch: LabelledBatch, partners: [Int]? = nil,
+                      using generator: inout SeededGenerator) -> MixedBatch {
         let lambda = sampleBeta(alpha, alpha, using: &generator)
-        let partners = Array(0..<batch.count).shuffled(using: &generator)
+        let partners = partners ?? Array(0..<batch.count).shuffled(using: &generator)
+        precondition(partners.count == batch.count && partners.allSatisfy { (0..<batch.count).contains($0) },
+                     "partners must name one image of the batch for each image")
         let mix = { (values: Tensor) in lambda * values + (1 - lambda) * gathered(values, rows: partners) }
         return MixedBatch(batch: LabelledBatch(images: mix(batch.images), labels: mix(batch.labels)), lambda: lambda,
                           partners: partners)
@@ -47,6 +52,7 @@ public struct MixUp: Sendable {
 /// "CutMix"): with λ₀ ~ Beta(α, α) the box covers about 1 − λ₀ of the image; after cutting it to the image,
 /// λ = 1 − box area / image area exactly, so the label weights match the pixels.
 public struct CutMix: Sendable {
+    /// The parameter of the Beta(α, α) distribution λ is drawn from.
     public var alpha: Float
 
     public init(alpha: Float = 1) {
@@ -54,15 +60,18 @@ public struct CutMix: Sendable {
         self.alpha = alpha
     }
 
-    /// The mixed batch with λ (from the box actually pasted), the partners and the box.
-    public func mixed(_ batch: LabelledBatch, using generator: inout SeededGenerator) -> MixedBatch {
+    /// The mixed batch with λ (from the box actually pasted), the partners and the box; `partners` as for MixUp.
+    public func mixed(_ batch: LabelledBatch, partners: [Int]? = nil,
+                      using generator: inout SeededGenerator) -> MixedBatch {
         let (height, width) = (batch.images.shape[1], batch.images.shape[2])
         let drawn = sampleBeta(alpha, alpha, using: &generator)
         let side = (1 - drawn).squareRoot()
         let (w, h) = (Int(Float(width) * side), Int(Float(height) * side))
         let (cx, cy) = (Int.random(in: 0..<width, using: &generator), Int.random(in: 0..<height, using: &generator))
         let box = PixelBox(x: cx - w / 2, y: cy - h / 2, width: w, height: h).clipped(toWidth: width, height: height)
-        let partners = Array(0..<batch.count).shuffled(using: &generator)
+        let partners = partners ?? Array(0..<batch.count).shuffled(using: &generator)
+        precondition(partners.count == batch.count && partners.allSatisfy { (0..<batch.count).contains($0) },
+                     "partners must name one image of the batch for each image")
 
         var pixels = batch.images.scalars
         let source = batch.images.scalars

@@ -7,6 +7,7 @@ import Imaging
 /// Mirrors the image left–right with probability `probability` (Keras: `RandomFlip("horizontal")`; torchvision:
 /// `RandomHorizontalFlip`). Wrong for pictures whose meaning has a side, such as text or traffic signs.
 public struct RandomHorizontalFlip: Augmentation {
+    /// The chance of mirroring, 0…1.
     public var probability: Float
 
     public init(probability: Float = 0.5) {
@@ -14,6 +15,7 @@ public struct RandomHorizontalFlip: Augmentation {
         self.probability = probability
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         Float.random(in: 0..<1, using: &generator) < probability ? image.flippedHorizontally() : image
     }
@@ -22,7 +24,9 @@ public struct RandomHorizontalFlip: Augmentation {
 /// Turns the image by an angle drawn uniformly from −`degrees`…`degrees` (torchvision: `RandomRotation(degrees)`;
 /// Keras' `RandomRotation(f)` takes a fraction of a full turn, f = degrees / 360).
 public struct RandomRotation: Augmentation {
+    /// The largest angle either way.
     public var degrees: Float
+    /// What fills the area the source does not cover.
     public var fill: FillMode
 
     public init(degrees: Float, fill: FillMode = .reflect) {
@@ -31,6 +35,7 @@ public struct RandomRotation: Augmentation {
         self.fill = fill
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         image.rotated(byDegrees: Float.random(in: -degrees...degrees, using: &generator), fill: fill)
     }
@@ -39,7 +44,9 @@ public struct RandomRotation: Augmentation {
 /// Magnifies the image about its centre by a factor drawn uniformly from `factors` (> 1 zooms in)
 /// (Keras: `RandomZoom`, whose `height_factor` 0.2 means factors 1/1.2…1/0.8 in these terms).
 public struct RandomZoom: Augmentation {
+    /// The range the factor is drawn from.
     public var factors: ClosedRange<Float>
+    /// What fills the area the source does not cover.
     public var fill: FillMode
 
     public init(factors: ClosedRange<Float>, fill: FillMode = .reflect) {
@@ -48,6 +55,7 @@ public struct RandomZoom: Augmentation {
         self.fill = fill
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         image.zoomed(by: Float.random(in: factors, using: &generator), fill: fill)
     }
@@ -57,9 +65,13 @@ public struct RandomZoom: Augmentation {
 /// (torchvision: `RandomCrop(size, padding)`; `RandomCrop(width: 28, height: 28, padding: 3)` is the classic
 /// shift-by-up-to-3-pixels of small datasets).
 public struct RandomCrop: Augmentation {
+    /// The output width in pixels.
     public var width: Int
+    /// The output height in pixels.
     public var height: Int
+    /// Pixels of fill added on every side before cropping.
     public var padding: Int
+    /// What fills the area the source does not cover.
     public var fill: FillMode
 
     public init(width: Int, height: Int, padding: Int = 0, fill: FillMode = .constant(0)) {
@@ -70,6 +82,7 @@ public struct RandomCrop: Augmentation {
         self.fill = fill
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         let (spareX, spareY) = (image.width + 2 * padding - width, image.height + 2 * padding - height)
         precondition(spareX >= 0 && spareY >= 0,
@@ -81,12 +94,14 @@ public struct RandomCrop: Augmentation {
 
 /// Adds a brightness offset drawn uniformly from `delta` to every value (Keras: `RandomBrightness`).
 public struct RandomBrightness: Augmentation {
+    /// The range the offset is drawn from.
     public var delta: ClosedRange<Float>
 
     public init(delta: ClosedRange<Float>) {
         self.delta = delta
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         image.adjustingBrightness(by: Float.random(in: delta, using: &generator))
     }
@@ -95,6 +110,7 @@ public struct RandomBrightness: Augmentation {
 /// Scales each channel's spread about its mean by a factor drawn uniformly from `factors`
 /// (Keras: `RandomContrast(0.2)` is factors 0.8…1.2).
 public struct RandomContrast: Augmentation {
+    /// The range the factor is drawn from.
     public var factors: ClosedRange<Float>
 
     public init(factors: ClosedRange<Float>) {
@@ -102,6 +118,7 @@ public struct RandomContrast: Augmentation {
         self.factors = factors
     }
 
+    /// A random variant of `image`; the same generator state gives the same variant.
     public func callAsFunction(_ image: Image, using generator: inout SeededGenerator) -> Image {
         image.adjustingContrast(by: Float.random(in: factors, using: &generator))
     }
