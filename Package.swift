@@ -23,13 +23,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // MARK: C libraries (Debian: libopenblas-dev, libpng-dev, libgd-dev)
+        // MARK: C libraries (Debian: libopenblas-dev, libpng-dev, libgd-dev, zlib1g-dev)
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
-        .systemLibrary(name: "CLibGD", pkgConfig: "gdlib",
+        // gdlib's pkg-config cflags carry a define SwiftPM rejects; gd.h is on the default include path.
+        .systemLibrary(name: "CLibGD",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: The teaching engine
         .target(name: "Randomness"),
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
-        .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint"],
+        .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "CZlib"],
                 swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
                 swiftSettings: optimised),

@@ -109,6 +109,8 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     public let dropout: Dropout
     /// The classifier: 1280 pooled features → one logit per class.
     public private(set) var classifier: Dense
+    /// The BatchNorm-folded form used when no gradient can be needed (see `folded()`).
+    let foldedCache = FoldedCache()
 
     /// A randomly initialised Lite0 (seeded); `pretrained()` loads the real ImageNet weights.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
@@ -168,6 +170,13 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
     }
 
     private func activations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
+        // Nothing to differentiate or train: BatchNorm folded into the convolutions saves a pass per layer.
+        if canRunFolded(on: pixels) { return folded().featureMaps(of: pixels, at: depth) }
+        return unfoldedActivations(of: pixels, through: depth)
+    }
+
+    /// The layer-by-layer pass, each BatchNorm separate (what training and gradients need).
+    func unfoldedActivations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
         var x = relu6(stemNorm(stem(preprocessing.normalised(pixels))))
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {

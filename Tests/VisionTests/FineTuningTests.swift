@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import NN
 import Testing
 @testable import Vision
@@ -73,5 +74,22 @@ struct FineTuningTests {
         #expect(after["_blocks.15._bn0.running_mean"] != before["_blocks.15._bn0.running_mean"])
         #expect(after["_blocks.14._bn0.running_mean"] == before["_blocks.14._bn0.running_mean"])
         #expect(after["_bn0.running_mean"] == before["_bn0.running_mean"])
+    }
+
+    @Test("ModelCheckpoint.safetensors writes the best epoch's weights, reloadable by name")
+    func safetensorsCheckpoint() throws {
+        let folder = try temporaryFolder("checkpoint")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputs = Tensor(shape: [4, 2], scalars: [1, 0, 0, 1, -1, 0, 0, -1])
+        let data = TensorDataset(inputs: inputs, labels: [0, 1, 0, 1])
+        let model = Dense(inputSize: 2, outputSize: 2, seed: 1)
+        let path = folder.appendingPathComponent("best.safetensors").path
+        let checkpoint = ModelCheckpoint.safetensors(path: path, monitor: .loss)
+        let trainer = Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4, callbacks: [checkpoint])
+        try trainer.fit(data, epochs: 3)
+        #expect(checkpoint.savedEpochs == [1, 2, 3])  // full-batch gradient descent lowers the loss every epoch
+        let reloaded = Dense(inputSize: 2, outputSize: 2, seed: 9)
+        try reloaded.loadWeights(from: path)
+        #expect(reloaded.stateDictionary == model.stateDictionary)
     }
 }
