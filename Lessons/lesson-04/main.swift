@@ -162,15 +162,17 @@ book.cell {
 // MARK: - A small dataset
 
 book.section("A few hundred pictures of clothes")
+let perClass = quick ? 10 : 25
+let validationPerClass = quick ? 30 : 100
 book.prose("""
-    To see what augmentation buys we need a model that overfits. Fashion-MNIST has 70,000 grey 28×28 photos of \
-    clothes in 10 classes; we keep only a few per class for training, so a small network can memorise them, and \
-    hold out 100 test photos per class for validation.
+    To see what augmentation buys we need a model that overfits. Fashion-MNIST (read from \
+    `Assets/data/fashion-mnist`) has 70,000 grey 28×28 photos of clothes in 10 classes; we keep only \
+    \(perClass) per class for training, so a small network can memorise them, and hold out \(validationPerClass) \
+    test photos per class for validation. Every photo becomes three equal channels, so the same `Image` \
+    augmentations apply.
     """)
 let classNames = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag",
                   "ankle boot"]
-let perClass = quick ? 10 : 25
-let validationPerClass = quick ? 30 : 100
 let (train, validation) = try book.cell { () -> (TensorDataset, TensorDataset) in
     let folder = try Assets.standard.path("data/fashion-mnist")
     let train = try fashionMNIST(folder: folder, split: "train", perClass: perClass, seed: book.seed)

@@ -239,8 +239,8 @@ book.note("""
     """)
 
 for (weight, run) in zip(weights, runs) {
-    book.metric("probability_tv_\(weightText(weight))", run.probability)
-    book.metric("total_variation_tv_\(weightText(weight))", run.totalVariation)
+    book.metric("probability_tv_\(Int(weight))", run.probability)
+    book.metric("total_variation_tv_\(Int(weight))", run.totalVariation)
 }
 book.metric("target_class", target)
 book.metric("steps", steps)

@@ -115,7 +115,7 @@ func runModelComparison(threadCounts: [Int], json: Bool, quick: Bool, channelsLa
         .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     if json {
         for record in records {
-            if let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) {
+            if let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 print(String(decoding: data, as: UTF8.self))
             }
         }
