@@ -75,6 +75,12 @@ public final class EfficientNetTail: Layer {
     public func callAsFunction(_ activations: Tensor) -> Tensor {
         model.classifier(model.dropout(model.pooledFeatures(fromActivations: activations, firstBlock: firstBlock)))
     }
+
+    /// The 1280-d pooled features (no dropout, no classifier) from activations entering `firstBlock`.
+    /// Concretely: `[N, h, w, c]` → `[N, 1280]`.
+    public func features(_ activations: Tensor) -> Tensor {
+        model.pooledFeatures(fromActivations: activations, firstBlock: firstBlock)
+    }
 }
 
 extension ModelCheckpoint {
