@@ -46,10 +46,15 @@ let (fashion, labels, split) = try book.cell {
           + "test \(split.test.count)")
     return (fashion.subset(pool), labels, split)
 }
+// For comparison: the test part of an unstratified split (shuffle everything, keep the last 15%).
+var shuffler = SeededGenerator(seed: book.seed)
+let randomTestCounts = labels.indices.shuffled(using: &shuffler).suffix(split.test.count)
+    .reduce(into: [Int](repeating: 0, count: 10)) { $0[labels[$1]] += 1 }
 book.prose("""
     We take \(perClass) Fashion-MNIST pictures per class and split them **per class** into 70% training, 15% \
-    validation and 15% test, with a fixed seed: every class keeps the same share in every part (with a random split \
-    of \(labels.count) pictures a class could end up with half its share of the test set). The validation set \
+    validation and 15% test, with a fixed seed: every class has exactly \(split.test.count / 10) test pictures. \
+    A plain random split of the same \(labels.count) pictures gives each class between \
+    \(randomTestCounts.min()!) and \(randomTestCounts.max()!). The validation set \
     steers training (early stopping, learning-rate reductions, checkpoints); the test set is looked at once per \
     model, at the end.
     """)
@@ -366,7 +371,10 @@ book.figure(LinePlot(title: "Training loss of the linear head", xLabel: "epoch",
                      yScale: .logarithmic),
             name: "optimizers-loss", caption: "How fast each optimizer fits the training pictures (log scale).")
 book.figure(LinePlot(title: "Validation accuracy of the linear head", xLabel: "epoch", yLabel: "validation accuracy",
-                     series: optimizerRuns.map { LineSeries(name: $0.0, values: $0.1.values(of: .validationAccuracy)) },
+                     series: optimizerRuns.map {
+                         LineSeries(name: $0.0, values: $0.1.values(of: .validationAccuracy),
+                                    dashed: $0.0.hasPrefix("AdamW"))
+                     },
                      yFormat: .percent(decimals: 0)),
             name: "optimizers-accuracy", caption: "What the speed buys on pictures the head did not train on.")
 let fastest = optimizerRuns.min { $0.1.last!.loss < $1.1.last!.loss }!
