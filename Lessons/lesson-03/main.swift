@@ -13,6 +13,14 @@ import Vision
 let book = Notebook(lesson: 3, title: "Fine-tuning")
 let quick = book.isQuick
 
+/// 1964938 → "1,964,938".
+func grouped(_ value: Int) -> String {
+    let digits = Array(String(value))
+    return String(digits.enumerated().flatMap { index, digit in
+        index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+    })
+}
+
 /// 0.532 → "53.2%".
 func percent(_ fraction: Double, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", fraction * 100) }
 
@@ -28,7 +36,7 @@ book.prose("""
 
 book.section("Data: a stratified 70/15/15 split")
 let inputSize = quick ? 112 : 160
-let perClass = quick ? 20 : 100
+let perClass = quick ? 20 : 200
 let (fashion, labels, split) = try book.cell {
     let fashion = try FashionMNIST.load(.training)
     let pool = balancedSample(labels: fashion.labels, perClass: perClass, seed: book.seed + 11)
@@ -38,10 +46,15 @@ let (fashion, labels, split) = try book.cell {
           + "test \(split.test.count)")
     return (fashion.subset(pool), labels, split)
 }
+// For comparison: the test part of an unstratified split (shuffle everything, keep the last 15%).
+var shuffler = SeededGenerator(seed: book.seed)
+let randomTestCounts = labels.indices.shuffled(using: &shuffler).suffix(split.test.count)
+    .reduce(into: [Int](repeating: 0, count: 10)) { $0[labels[$1]] += 1 }
 book.prose("""
     We take \(perClass) Fashion-MNIST pictures per class and split them **per class** into 70% training, 15% \
-    validation and 15% test, with a fixed seed: every class keeps the same share in every part (with a random split \
-    of \(labels.count) pictures a class could end up with half its share of the test set). The validation set \
+    validation and 15% test, with a fixed seed: every class has exactly \(split.test.count / 10) test pictures. \
+    A plain random split of the same \(labels.count) pictures gives each class between \
+    \(randomTestCounts.min()!) and \(randomTestCounts.max()!). The validation set \
     steers training (early stopping, learning-rate reductions, checkpoints); the test set is looked at once per \
     model, at the end.
     """)
@@ -60,10 +73,10 @@ let model = try book.cell {
 }
 book.prose("""
     Phase 2 will fine-tune the last \(blocksToTune) blocks and the 1×1 head convolution after them. Everything \
-    before block \(firstTrainable) stays frozen — and a frozen part with BatchNorm in inference mode is a fixed function. So instead of running \
-    it on every picture in every epoch, we run it once, cache its output (the activations entering block \
-    \(firstTrainable)), and train only the tail on those. The result is the same as training the whole network \
-    with the first \(firstTrainable) blocks frozen, at a fraction of the cost.
+    before block \(firstTrainable) stays frozen — and a frozen part with BatchNorm in inference mode is a fixed \
+    function. So instead of running it on every picture in every epoch, we run it once, cache its output (the \
+    activations entering block \(firstTrainable)), and train only the tail on those. The result is the same as \
+    training the whole network with the first \(firstTrainable) blocks frozen, at a fraction of the cost.
     """)
 let activations = try book.cell {
     let key = FeatureCache.Key(dataset: "fashion-mnist-train", model: model.name, inputSize: inputSize,
@@ -116,21 +129,23 @@ book.prose("""
 
 book.section("Phase 2: unfreeze the last blocks, with a small learning rate")
 let startOfFineTuning = tail.stateDictionary
+let fineTuningEpochs = quick ? 2 : 6
+let validationBefore = Trainer.evaluate(tail, on: validation).loss
 let statisticsBefore = model.stateDictionary["_blocks.15._bn2.running_mean"]!
 let (fineHistory, finetunedTest) = try book.cell {
     model.freezeBase(unfreezingLast: blocksToTune)    // BatchNorm layers stay frozen: inference mode
     print("phase 2:", model.parameterCounts)
     let plateau = ReduceLROnPlateau(factor: 0.5, patience: 1, minimumLearningRate: 1e-7)
     let trainer = Trainer(model: tail, optimizer: Adam(learningRate: 1e-5), batchSize: 32, seed: book.seed,
-                          callbacks: [EarlyStopping(patience: 3, restoresBestWeights: true), plateau,
+                          callbacks: [EarlyStopping(patience: 2, restoresBestWeights: true), plateau,
                                       ModelCheckpoint.safetensors(path: outputFolder + "/best-tail.safetensors"),
                                       CSVLogger(path: outputFolder + "/fine-tuning-log.csv")])
-    let progress = Progress(total: quick ? 2 : 8, label: "fine-tuning")
+    let progress = Progress(total: fineTuningEpochs, label: "fine-tuning")
     trainer.onEpochEnd = { log in
         progress.advance(status: String(format: "val_loss %.3f, val_accuracy %.3f", log.validationLoss!,
                                         log.validationAccuracy!))
     }
-    let history = try trainer.fit(train, validation: validation, epochs: quick ? 2 : 8)
+    let history = try trainer.fit(train, validation: validation, epochs: fineTuningEpochs)
     progress.finish()
     print("learning-rate reductions:", plateau.reductions.map { "epoch \($0.epoch) → \($0.learningRate)" })
     return (history, trainer.evaluate(test))
@@ -142,25 +157,53 @@ try book.cell {
     print(log.split(separator: "\n").prefix(4).joined(separator: "\n"))
 }
 let change = finetunedTest.accuracy - frozenTest.accuracy
+let keptEpoch = fineHistory.restoredEpoch ?? fineHistory.epochs.count
+let validationAfter = fineHistory.epochs[keptEpoch - 1].validationLoss!
+let onePicture = 100 / Double(test.count)
+let verdict = abs(change * 100) < 1.5 * onePicture
+    ? "a difference of one or two pictures, within the noise of a \(test.count)-picture test set"
+    : (change > 0 ? "a real gain" : "a real loss")
 book.prose("""
     Fine-tuning with Adam at 10⁻⁵ — the rate the original course recommends — ran \(fineHistory.epochs.count) \
-    epochs and kept epoch \(fineHistory.restoredEpoch ?? fineHistory.epochs.count). Test accuracy went from \
-    \(percent(frozenTest.accuracy)) to **\(percent(finetunedTest.accuracy))** \
-    (\(String(format: "%+.1f", change * 100)) points; with \(test.count) test pictures one picture is \
-    \(String(format: "%.1f", 100 / Double(test.count))) points, so read small differences with care). The \
-    running statistics of the BatchNorm layers inside the fine-tuned blocks are \
-    \(statisticsKept ? "exactly as they were" : "changed"): frozen BatchNorm normalises with the ImageNet \
-    statistics while the convolutions around it adapt.
+    epochs and kept epoch \(keptEpoch), whose validation loss is \(String(format: "%.3f", validationAfter)) \
+    against \(String(format: "%.3f", validationBefore)) before fine-tuning. The training loss fell from \
+    \(String(format: "%.3f", fineHistory.epochs[0].loss)) to \(String(format: "%.3f", fineHistory.last!.loss)): \
+    the rate is small, but the weights do move. Test accuracy went from \(percent(frozenTest.accuracy)) to \
+    **\(percent(finetunedTest.accuracy))** (\(String(format: "%+.1f", change * 100)) points): \(verdict). \
+    The running statistics of the BatchNorm layers inside the fine-tuned blocks are \
+    \(statisticsKept ? "exactly as they were" : "changed"): frozen BatchNorm keeps normalising with the \
+    ImageNet statistics while the convolutions around it adapt.
     """)
+book.prose("""
+    Why so little? The new head already fits its \(train.count) training pictures well (training loss \
+    \(String(format: "%.3f", headHistory.epochs[(headHistory.restoredEpoch ?? 1) - 1].loss)) at the epoch kept), \
+    so the gradients reaching the unfrozen blocks are small, and what they can still learn from so few pictures \
+    is mostly the training set itself. Fine-tuning pays when there is more data, or when the new pictures differ \
+    from ImageNet in ways the last blocks can learn — try the exercises with more pictures per class.
+    """)
+
+// Phase 2 starts from the weights early stopping kept, so phase 1 is drawn up to that epoch.
+let phaseOne = headHistory.restoredEpoch ?? headHistory.epochs.count
+func bothPhases(_ metric: TrainingMetric) -> [Double] {
+    Array(headHistory.values(of: metric).prefix(phaseOne)) + fineHistory.values(of: metric)
+}
+book.figure(LinePlot(title: "Accuracy through both phases", xLabel: "epoch", yLabel: "accuracy",
+                     series: [LineSeries(name: "training", values: bothPhases(.accuracy)),
+                              LineSeries(name: "validation", values: bothPhases(.validationAccuracy), dashed: true)],
+                     yFormat: .percent(decimals: 0),
+                     markers: [VerticalMarker(x: Double(phaseOne) + 0.5, label: "fine-tuning starts")]),
+            name: "phases-accuracy", caption: "Phase 1 (up to the epoch early stopping kept) trains the head on the "
+                + "frozen base; phase 2 also trains the last \(blocksToTune) blocks.")
 
 // MARK: - How small is small?
 
 book.section("How small must the learning rate be?")
-book.prose("""
-    The same fine-tuning from the same starting point, with Adam at 10⁻⁴ and 10⁻³, for a few epochs each:
-    """)
 let rates: [Float] = [1e-5, 1e-4, 1e-3]
-let rateEpochs = quick ? 2 : 4
+let rateEpochs = 2
+book.prose("""
+    The same fine-tuning from the same starting point, with Adam at 10⁻⁵, 10⁻⁴ and 10⁻³, for \(rateEpochs) \
+    epochs each and no callbacks:
+    """)
 let rateRuns = try book.cell {
     try rates.map { rate -> History in
         try tail.load(startOfFineTuning)     // the pretrained blocks and the phase-1 head
@@ -178,15 +221,17 @@ book.figure(LinePlot(title: "Fine-tuning the last \(blocksToTune) blocks: valida
                          LineSeries(name: "Adam \(rate)", x: [0] + history.epochs.map { Double($0.epoch) },
                                     y: [startLoss] + history.values(of: .validationLoss), markers: true)
                      }),
-            name: "fine-tuning-rates", caption: "Epoch 0 is the phase-1 model. Large rates undo the pretraining.")
+            name: "fine-tuning-rates", caption: "Validation loss per epoch; epoch 0 is the model after phase 1.")
 let worstRate = zip(rates, rateRuns).max { $0.1.last!.validationLoss! < $1.1.last!.validationLoss! }!
+let finalLosses = zip(rates, rateRuns).map { "\(String(format: "%.3f", $1.last!.validationLoss!)) at \($0)" }
+let peakLosses = rateRuns.map { $0.values(of: .validationLoss).max()! }
 book.prose("""
-    After \(rateEpochs) epochs the validation loss is \
-    \(zip(rates, rateRuns).map { "\(String(format: "%.3f", $1.last!.validationLoss!)) at \($0)" }
-        .joined(separator: ", ")), against \(String(format: "%.3f", startLoss)) before fine-tuning. The largest \
-    loss comes with Adam \(worstRate.0): with fewer than two million free weights and \(train.count) pictures, a \
-    large step quickly fits the training pictures and drifts away from what made the ImageNet features general. \
-    10⁻⁵ moves the weights by about a hundred-thousandth per step: enough to adapt, too little to forget.
+    After \(rateEpochs) epochs the validation loss is \(finalLosses.joined(separator: ", ")), against \
+    \(String(format: "%.3f", startLoss)) before fine-tuning; the worst is Adam \(worstRate.0), and the highest \
+    point any run reached was \(String(format: "%.3f", peakLosses.max()!)). Adam moves each weight by roughly the \
+    learning rate per step, whatever the gradient's size: at 10⁻³ a hundred steps can move a weight by 0.1, as \
+    much as many pretrained weights are large, while 10⁻⁵ moves it by 0.001 — enough to adapt, too little to \
+    forget. That is why fine-tuning rates are 10 to 100 times smaller than the 10⁻³ used to train a new head.
     """)
 
 // MARK: - BatchNorm
@@ -196,7 +241,7 @@ book.prose("""
     A BatchNorm layer normalises with the mean and variance of the current batch while training and with running \
     averages at inference. If the fine-tuned blocks' BatchNorm layers were trainable, every training batch — a \
     few dozen grey clothes — would pull those running averages away from the ImageNet statistics the next layers \
-    expect. To see the size of the effect without training anything, we let them update for one pass over the \
+    expect. To see the effect without training anything, we let them update for one pass over the \
     training pictures in batches of 8, then measure the test accuracy again:
     """)
 let (driftedAccuracy, drift) = try book.cell {
@@ -213,11 +258,18 @@ let (driftedAccuracy, drift) = try book.cell {
     model.freezeBase(unfreezingLast: blocksToTune)
     return (accuracy, after.maxAbsoluteDifference(to: before))
 }
+let driftPoints = (driftedAccuracy - finetunedTest.accuracy) * 100
+let driftStory = abs(driftPoints) < 1.5 * onePicture
+    ? "Here the accuracy barely moved: Lite0's BatchNorm keeps 99% of its running average at every batch "
+        + "(momentum 0.01), so one pass shifts it only part of the way. The larger hazard is during training, where "
+        + "a trainable BatchNorm normalises each batch with that batch's own mean and variance — noisy with a few "
+        + "pictures, and different from what the layer does at inference."
+    : "A change of \(String(format: "%+.1f", driftPoints)) points without a single weight being trained."
 book.prose("""
-    One pass of batch statistics moved a running mean of block 15 by up to \(String(format: "%.3f", drift)) and \
-    changed the test accuracy from \(percent(finetunedTest.accuracy)) to **\(percent(driftedAccuracy))** — with \
-    no weight trained at all. Keras does the same thing with `base(x, training=False)`; here a BatchNorm \
-    layer whose weights are frozen always uses its running statistics, so `freezeBase` keeps them frozen by default.
+    One pass of batch statistics moved a running mean of block 15 by up to \(String(format: "%.3f", drift)); the \
+    test accuracy went from \(percent(finetunedTest.accuracy)) to **\(percent(driftedAccuracy))**. \(driftStory) \
+    Keras keeps BatchNorm in inference mode with `base(x, training=False)`; here a BatchNorm whose weights are \
+    frozen always uses its running statistics, and `freezeBase` freezes them by default.
     """)
 
 // MARK: - Regularisation
@@ -234,7 +286,7 @@ struct RegularisationRun {
     let history: History
     let test: Evaluation
 }
-let regularisationEpochs = quick ? 15 : 40
+let regularisationEpochs = quick ? 15 : 30
 let regularisationRuns = try book.cell {
     let variants: [(name: String, penalty: Regularization?, dropout: Float, stopping: Bool)] = [
         ("no regularisation", nil, 0, false), ("L1 1e-4", .l1(1e-4), 0, false), ("L2 1e-3", .l2(1e-3), 0, false),
@@ -253,12 +305,14 @@ let regularisationRuns = try book.cell {
     }
 }
 book.figure(LinePlot(title: "Validation loss of a 1280-256-10 head", xLabel: "epoch", yLabel: "validation loss",
-                     series: regularisationRuns.map { LineSeries(name: $0.name, values: $0.history.values(of: .validationLoss)) },
+                     series: regularisationRuns.map {
+                         LineSeries(name: $0.name, values: $0.history.values(of: .validationLoss))
+                     },
                      markers: regularisationRuns.last!.history.restoredEpoch.map {
                          [VerticalMarker(x: Double($0), label: "best epoch kept")]
                      } ?? []),
-            name: "regularisation", caption: "Penalties and dropout flatten the rise of the validation loss; "
-                + "early stopping cuts it off.")
+            name: "regularisation", caption: "Validation loss of the same head trained five ways; the marker is the "
+                + "epoch early stopping kept.")
 book.table(headers: ["run", "epochs", "final training loss", "best validation loss", "test accuracy"],
            rows: regularisationRuns.map { run in
                [run.name, String(run.history.epochs.count), String(format: "%.3f", run.history.last!.loss),
@@ -266,13 +320,17 @@ book.table(headers: ["run", "epochs", "final training loss", "best validation lo
            }, caption: "The same head, five ways")
 let plain = regularisationRuns[0]
 let plainBest = plain.history.bestEpoch(by: .validationLoss)!
+let finals = regularisationRuns.dropFirst(1).dropLast(1).map {
+    "\(String(format: "%.3f", $0.history.last!.validationLoss!)) with \($0.name)"
+}
 book.prose("""
     Without regularisation the validation loss is lowest at epoch \(plainBest) and then climbs to \
     \(String(format: "%.3f", plain.history.last!.validationLoss!)) while the training loss falls to \
-    \(String(format: "%.3f", plain.history.last!.loss)): the head is memorising. The penalties make large weights \
-    expensive and dropout makes any single unit unreliable, so the rise is slower; early stopping simply keeps the \
-    weights from before it (epoch \(regularisationRuns[4].history.restoredEpoch ?? 0)). Note that the penalised \
-    runs report a training loss *including* the penalty, as Keras does.
+    \(String(format: "%.3f", plain.history.last!.loss)): the head is memorising its training pictures. At the \
+    last epoch the validation loss is \(finals.joined(separator: ", ")). The penalties make large weights \
+    expensive, dropout makes any single unit unreliable; early stopping simply keeps the weights of epoch \
+    \(regularisationRuns[4].history.restoredEpoch ?? 0) and stops \(regularisationRuns[4].history.epochs.count) \
+    epochs in. (The penalised runs report a training loss that includes the penalty, as Keras does.)
     """)
 
 // MARK: - Optimizers and schedules
@@ -307,11 +365,16 @@ let optimizerRuns = try book.cell {
     }
 }
 book.figure(LinePlot(title: "Training loss of the linear head", xLabel: "epoch", yLabel: "training loss",
-                     series: optimizerRuns.map { LineSeries(name: $0.0, values: $0.1.values(of: .loss)) },
+                     series: optimizerRuns.map {
+                         LineSeries(name: $0.0, values: $0.1.values(of: .loss), dashed: $0.0.hasPrefix("AdamW"))
+                     },
                      yScale: .logarithmic),
             name: "optimizers-loss", caption: "How fast each optimizer fits the training pictures (log scale).")
 book.figure(LinePlot(title: "Validation accuracy of the linear head", xLabel: "epoch", yLabel: "validation accuracy",
-                     series: optimizerRuns.map { LineSeries(name: $0.0, values: $0.1.values(of: .validationAccuracy)) },
+                     series: optimizerRuns.map {
+                         LineSeries(name: $0.0, values: $0.1.values(of: .validationAccuracy),
+                                    dashed: $0.0.hasPrefix("AdamW"))
+                     },
                      yFormat: .percent(decimals: 0)),
             name: "optimizers-accuracy", caption: "What the speed buys on pictures the head did not train on.")
 let fastest = optimizerRuns.min { $0.1.last!.loss < $1.1.last!.loss }!
@@ -328,7 +391,8 @@ book.prose("""
     """)
 book.prose("A schedule is just the rate as a function of the step. The four kinds used in practice, over this run:")
 let scheduleSteps = totalSteps
-book.figure(LinePlot(title: "Learning-rate schedules over \(scheduleSteps) steps", xLabel: "step", yLabel: "learning rate",
+book.figure(LinePlot(title: "Learning-rate schedules over \(scheduleSteps) steps", xLabel: "step",
+                     yLabel: "learning rate",
                      series: [("step decay ×0.5 every 10 epochs",
                                StepDecay(initialRate: 3e-3, stepSize: 10 * stepsPerEpoch, factor: 0.5)
                                    as any NN.LearningRateSchedule),
@@ -345,9 +409,10 @@ book.figure(LinePlot(title: "Learning-rate schedules over \(scheduleSteps) steps
 
 book.table(headers: ["model", "trainable weights", "test accuracy"],
            rows: [["frozen base + new head", "12,810", percent(frozenTest.accuracy)],
-                  ["last \(blocksToTune) blocks fine-tuned", "\(model.parameterCounts.trainable)",
+                  ["last \(blocksToTune) blocks fine-tuned", grouped(model.parameterCounts.trainable),
                    percent(finetunedTest.accuracy)]],
-           caption: "\(test.count) test pictures, \(perClass) pictures per class in all, \(inputSize)×\(inputSize) input")
+           caption: "\(test.count) test pictures; \(perClass) pictures per class in all; "
+               + "\(inputSize)×\(inputSize) input")
 book.metric("input_size", inputSize)
 book.metric("pictures_per_class", perClass)
 book.metric("split_sizes", [split.training.count, split.validation.count, split.test.count].map(Double.init))

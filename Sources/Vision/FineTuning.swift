@@ -57,7 +57,9 @@ extension EfficientNetLite0 {
 /// The trainable end of an `EfficientNetLite0`, from one block to the logits (see `EfficientNetLite0.tail(from:)`).
 /// Its parameters are the model's own, named as in the model's state_dict.
 public final class EfficientNetTail: Layer {
+    /// The model whose end this is.
     public let model: EfficientNetLite0
+    /// The first block run (0…16).
     public let firstBlock: Int
 
     init(model: EfficientNetLite0, firstBlock: Int) {
@@ -65,6 +67,7 @@ public final class EfficientNetTail: Layer {
         self.firstBlock = firstBlock
     }
 
+    /// The blocks from `firstBlock` on, the head convolution and its BatchNorm, and the classifier.
     public var sublayers: [(name: String, layer: any Layer)] {
         model.sublayers.filter { name, _ in
             guard name.hasPrefix("_blocks.") else { return !["_conv_stem", "_bn0"].contains(name) }
@@ -72,6 +75,7 @@ public final class EfficientNetTail: Layer {
         }
     }
 
+    /// Logits from activations entering `firstBlock`: blocks, head, pooling, dropout, classifier.
     public func callAsFunction(_ activations: Tensor) -> Tensor {
         model.classifier(model.dropout(model.pooledFeatures(fromActivations: activations, firstBlock: firstBlock)))
     }

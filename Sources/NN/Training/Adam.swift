@@ -13,13 +13,18 @@ import Foundation
 /// Coupled decay is scaled by the adaptive step like any gradient, so it is weaker on parameters with large
 /// gradients; AdamW decouples it (see `AdamW`).
 public class Adam: Optimizer {
+    /// The decay of the gradient average (β₁).
     public let beta1: Float
+    /// The decay of the squared-gradient average (β₂).
     public let beta2: Float
+    /// Added to √v̂ so the step stays finite.
     public let epsilon: Float
+    /// L2 weight decay λ: coupled (added to the gradient) for Adam, decoupled for AdamW.
     public let weightDecay: Float
     /// True for AdamW: decay multiplies the weights directly, `p ← p·(1 − η·λ)`, before the Adam step.
     let decouplesWeightDecay: Bool
 
+    /// Adam with PyTorch's defaults; `weightDecay` is added to the gradient (L2).
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, schedule: (any LearningRateSchedule)? = nil) {
         self.beta1 = beta1
@@ -40,8 +45,10 @@ public class Adam: Optimizer {
         super.init(learningRate: learningRate, schedule: schedule)
     }
 
+    /// Two buffers: m and v.
     public override var stateBufferCount: Int { 2 }
 
+    /// The Adam (or AdamW) update of one parameter.
     public override func apply(to values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                                state: inout [[Float]], step: Int, learningRate: Float) {
         let (b1, b2, eps, lambda, rate) = (beta1, beta2, epsilon, weightDecay, learningRate)
@@ -69,6 +76,7 @@ public class Adam: Optimizer {
 /// Adam with decoupled weight decay: `p ← p·(1 − η·λ)` then the Adam step on the plain gradient
 /// (Loshchilov & Hutter 2019; PyTorch: `torch.optim.AdamW`, default λ = 0.01).
 public final class AdamW: Adam {
+    /// AdamW with PyTorch's defaults; `weightDecay` shrinks the weights directly.
     public override init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0.01, schedule: (any LearningRateSchedule)? = nil) {
         super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,

@@ -7,7 +7,9 @@ import Foundation
 
 /// What a callback sees and may change while training runs.
 public final class TrainingContext {
+    /// The model being trained.
     public let model: any Layer
+    /// The optimizer updating it (callbacks may change its learning-rate scale).
     public let optimizer: Optimizer
     /// Every epoch logged so far.
     public internal(set) var history: History
@@ -38,24 +40,33 @@ public protocol TrainingCallback: AnyObject {
 }
 
 extension TrainingCallback {
+    /// Does nothing by default.
     public func trainingWillBegin(_ context: TrainingContext) throws {}
+    /// Does nothing by default.
     public func epochDidEnd(_ log: EpochLog, context: TrainingContext) throws {}
+    /// Does nothing by default.
     public func trainingDidEnd(_ context: TrainingContext) throws {}
 }
 
 /// Why a callback could not do its job (a file it cannot write, a metric that is never measured).
 public struct TrainingError: Error, CustomStringConvertible {
+    /// One line saying what went wrong.
     public let description: String
+    /// An error with this one-line description.
     public init(_ description: String) { self.description = description }
 }
 
 /// The best value of a monitored metric so far and whether a new one improves on it by more than `minimumDelta`
 /// (Keras's `monitor`, `mode="auto"` and `min_delta`).
 public struct MetricMonitor: Sendable {
+    /// The metric watched.
     public let metric: TrainingMetric
+    /// The smallest change that counts as an improvement.
     public let minimumDelta: Double
+    /// The best value accepted so far (±∞ before the first).
     public private(set) var best: Double
 
+    /// A monitor of `metric` with no best value yet.
     public init(_ metric: TrainingMetric, minimumDelta: Double = 0) {
         precondition(minimumDelta >= 0, "minimum delta must not be negative, got \(minimumDelta)")
         self.metric = metric
@@ -87,8 +98,11 @@ public struct MetricMonitor: Sendable {
 ///
 /// As in Keras 3, the best weights are restored when training ends, whether it stopped early or ran out of epochs.
 public final class EarlyStopping: TrainingCallback {
+    /// The metric watched, its minimum delta and best value.
     public private(set) var monitor: MetricMonitor
+    /// Epochs without improvement before stopping.
     public let patience: Int
+    /// Whether the best epoch's weights are put back when training ends.
     public let restoresBestWeights: Bool
     /// The 1-based epoch with the best value so far.
     public private(set) var bestEpoch: Int?
@@ -97,6 +111,7 @@ public final class EarlyStopping: TrainingCallback {
     private var wait = 0
     private var bestWeights: [String: Tensor]?
 
+    /// Keras's defaults: no minimum delta, no patience, weights not restored.
     public init(monitor metric: TrainingMetric = .validationLoss, minimumDelta: Double = 0, patience: Int = 0,
                 restoresBestWeights: Bool = false) {
         precondition(patience >= 0, "patience must not be negative, got \(patience)")
@@ -105,6 +120,7 @@ public final class EarlyStopping: TrainingCallback {
         self.restoresBestWeights = restoresBestWeights
     }
 
+    /// Resets the counters, so a callback can serve several `fit` calls.
     public func trainingWillBegin(_ context: TrainingContext) {
         monitor = MetricMonitor(monitor.metric, minimumDelta: monitor.minimumDelta)
         wait = 0
@@ -113,6 +129,7 @@ public final class EarlyStopping: TrainingCallback {
         bestWeights = nil
     }
 
+    /// Records an improvement or counts an epoch without one; asks to stop after `patience` of them.
     public func epochDidEnd(_ log: EpochLog, context: TrainingContext) throws {
         let value = try monitor.value(in: log)
         wait += 1
@@ -130,6 +147,7 @@ public final class EarlyStopping: TrainingCallback {
         }
     }
 
+    /// Puts back the best epoch's weights (parameters and BatchNorm statistics) if asked to.
     public func trainingDidEnd(_ context: TrainingContext) throws {
         guard restoresBestWeights, let bestWeights, let bestEpoch else { return }
         try context.model.load(bestWeights)
@@ -140,17 +158,22 @@ public final class EarlyStopping: TrainingCallback {
 /// Multiplies the learning rate by `factor` when the monitored metric has not improved for `patience` epochs
 /// (Keras: `ReduceLROnPlateau(monitor, factor, patience, min_delta, cooldown, min_lr)`, same defaults).
 public final class ReduceLROnPlateau: TrainingCallback {
+    /// The metric watched, its minimum delta and best value.
     public private(set) var monitor: MetricMonitor
+    /// The factor applied to the rate at each reduction.
     public let factor: Double
+    /// Epochs without improvement before a reduction.
     public let patience: Int
     /// Epochs to wait after a reduction before counting again.
     public let cooldown: Int
+    /// The rate is never reduced below this.
     public let minimumLearningRate: Double
     /// (epoch, new rate) for every reduction made.
     public private(set) var reductions: [(epoch: Int, learningRate: Double)] = []
     private var wait = 0
     private var cooldownCounter = 0
 
+    /// Keras's defaults: factor 0.1, patience 10, min_delta 1e-4, no cooldown, no floor.
     public init(monitor metric: TrainingMetric = .validationLoss, factor: Double = 0.1, patience: Int = 10,
                 minimumDelta: Double = 1e-4, cooldown: Int = 0, minimumLearningRate: Double = 0) {
         precondition(factor > 0 && factor < 1, "the factor must lie in (0, 1), got \(factor)")
@@ -161,6 +184,7 @@ public final class ReduceLROnPlateau: TrainingCallback {
         self.minimumLearningRate = minimumLearningRate
     }
 
+    /// Resets the counters, so a callback can serve several `fit` calls.
     public func trainingWillBegin(_ context: TrainingContext) {
         monitor = MetricMonitor(monitor.metric, minimumDelta: monitor.minimumDelta)
         wait = 0
@@ -168,6 +192,7 @@ public final class ReduceLROnPlateau: TrainingCallback {
         reductions = []
     }
 
+    /// Counts epochs without improvement and reduces the optimizer's rate after `patience` of them.
     public func epochDidEnd(_ log: EpochLog, context: TrainingContext) throws {
         let value = try monitor.value(in: log)
         if cooldownCounter > 0 {

@@ -7,10 +7,14 @@ import Engine
 /// How many scalars of a model will train and how many are frozen (Keras: the "Trainable params" /
 /// "Non-trainable params" lines of `model.summary()`, without buffers).
 public struct ParameterCounts: Sendable, Equatable, CustomStringConvertible {
+    /// Scalars an optimizer will update.
     public let trainable: Int
+    /// Learnable scalars that are frozen.
     public let frozen: Int
+    /// All learnable scalars.
     public var total: Int { trainable + frozen }
 
+    /// E.g. "12,810 trainable, 4,652,008 frozen (4,664,818 in all)".
     public var description: String {
         "\(grouped(trainable)) trainable, \(grouped(frozen)) frozen (\(grouped(total)) in all)"
     }

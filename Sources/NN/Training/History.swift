@@ -23,13 +23,16 @@ public struct EpochLog: Sendable, Equatable, Codable {
     public let loss: Double
     /// Training accuracy over the epoch (measured as the weights changed, with dropout on).
     public let accuracy: Double
+    /// Mean validation loss per example (nil without validation data).
     public let validationLoss: Double?
+    /// Validation accuracy (nil without validation data).
     public let validationAccuracy: Double?
     /// The learning rate at the end of the epoch.
     public let learningRate: Double
     /// Wall-clock seconds the epoch took, validation included.
     public let seconds: Double
 
+    /// A log with the given values.
     public init(epoch: Int, loss: Double, accuracy: Double, validationLoss: Double? = nil,
                 validationAccuracy: Double? = nil, learningRate: Double, seconds: Double = 0) {
         self.epoch = epoch
@@ -54,12 +57,14 @@ public struct EpochLog: Sendable, Equatable, Codable {
 
 /// Every epoch's log, plus what the callbacks did (Keras: the `History` returned by `fit`).
 public struct History: Sendable, Equatable, Codable {
+    /// One log per epoch run, in order.
     public internal(set) var epochs: [EpochLog] = []
     /// The epoch after which EarlyStopping ended training, if it did.
     public internal(set) var stoppedEpoch: Int?
     /// The epoch whose weights the model holds at the end, when EarlyStopping restored the best ones.
     public internal(set) var restoredEpoch: Int?
 
+    /// An empty history.
     public init() {}
 
     /// `metric` for every epoch, in order (NaN where it was not measured), ready to plot.

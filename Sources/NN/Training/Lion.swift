@@ -11,11 +11,14 @@ import Foundation
 /// ```
 /// Because steps have unit size per element, Lion wants a rate 3–10× smaller than Adam's.
 public final class Lion: Optimizer {
+    /// The interpolation factor of the update direction (β₁).
     public let beta1: Float
+    /// The decay of the momentum buffer (β₂).
     public let beta2: Float
     /// Decoupled weight decay, as in AdamW.
     public let weightDecay: Float
 
+    /// Lion with the authors' defaults.
     public init(learningRate: Float = 1e-4, beta1: Float = 0.9, beta2: Float = 0.99, weightDecay: Float = 0,
                 schedule: (any LearningRateSchedule)? = nil) {
         self.beta1 = beta1
@@ -24,8 +27,10 @@ public final class Lion: Optimizer {
         super.init(learningRate: learningRate, schedule: schedule)
     }
 
+    /// One buffer: the momentum m.
     public override var stateBufferCount: Int { 1 }
 
+    /// The Lion update of one parameter.
     public override func apply(to values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                                state: inout [[Float]], step: Int, learningRate: Float) {
         let (b1, b2, rate) = (beta1, beta2, learningRate)

@@ -40,6 +40,7 @@ open class Optimizer {
     /// The number of `accumulate` calls since the last step or `zeroGradients()`.
     public private(set) var accumulatedBatches = 0
 
+    /// An optimizer with a fixed rate, or following `schedule` when one is given.
     public init(learningRate: Float, schedule: (any LearningRateSchedule)? = nil) {
         precondition(learningRate >= 0, "a learning rate must not be negative, got \(learningRate)")
         self.learningRate = learningRate

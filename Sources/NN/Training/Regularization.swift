@@ -15,6 +15,7 @@ public struct Regularization: Sendable, Equatable {
     /// The factor on Σw².
     public var l2: Float
 
+    /// Penalty factors for Σ|w| and Σw².
     public init(l1: Float = 0, l2: Float = 0) {
         precondition(l1 >= 0 && l2 >= 0, "penalty factors must not be negative, got l1 \(l1), l2 \(l2)")
         self.l1 = l1

@@ -13,12 +13,16 @@ import Foundation
 /// ```
 /// With μ = 0 this is plain `p ← p − η·g`.
 public final class SGD: Optimizer {
+    /// The momentum factor μ (0: plain SGD).
     public let momentum: Float
+    /// The dampening τ of new gradients in the momentum buffer.
     public let dampening: Float
+    /// True for Nesterov momentum: the step looks ahead along the momentum.
     public let nesterov: Bool
     /// L2 weight decay added to the gradient (λ·p).
     public let weightDecay: Float
 
+    /// SGD with PyTorch's defaults (no momentum, no decay).
     public init(learningRate: Float = 0.01, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false,
                 weightDecay: Float = 0, schedule: (any LearningRateSchedule)? = nil) {
         precondition(!nesterov || (momentum > 0 && dampening == 0),
@@ -30,8 +34,10 @@ public final class SGD: Optimizer {
         super.init(learningRate: learningRate, schedule: schedule)
     }
 
+    /// One momentum buffer, or none for plain SGD.
     public override var stateBufferCount: Int { momentum == 0 ? 0 : 1 }
 
+    /// The SGD update of one parameter.
     public override func apply(to values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                                state: inout [[Float]], step: Int, learningRate: Float) {
         let (lambda, mu, tau, rate) = (weightDecay, momentum, dampening, learningRate)

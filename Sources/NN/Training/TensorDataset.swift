@@ -4,9 +4,12 @@ import Engine
 ///
 /// Concretely: `inputs` is `[N, …]` (images `[N, H, W, C]`, features `[N, D]`), `labels.count == N`.
 public struct TensorDataset: Sendable {
+    /// All inputs, `[N, …]`.
     public let inputs: Tensor
+    /// The class of each example.
     public let labels: [Int]
 
+    /// Examples from stacked inputs `[N, …]` and N labels.
     public init(inputs: Tensor, labels: [Int]) {
         precondition(inputs.rank >= 1 && inputs.shape[0] == labels.count,
                      "\(labels.count) labels for inputs of shape \(inputs.shape)")

@@ -27,9 +27,11 @@ public struct Evaluation: Sendable {
 
 /// Progress inside an epoch, for a progress bar.
 public struct BatchProgress: Sendable {
+    /// 1-based epoch number.
     public let epoch: Int
     /// 1-based index of the batch just finished.
     public let batch: Int
+    /// Batches in this epoch.
     public let batchCount: Int
     /// The batch's training loss.
     public let loss: Double
@@ -45,8 +47,11 @@ public struct BatchProgress: Sendable {
 /// print(trainer.evaluate(test).accuracy)
 /// ```
 public final class Trainer {
+    /// The model trained; its trainable parameters at the start of `fit` are the ones updated.
     public let model: any Layer
+    /// Updates the parameters from each batch's gradients.
     public let optimizer: Optimizer
+    /// Examples per batch (the last batch of an epoch may be smaller).
     public var batchSize: Int
     /// Seeds the shuffling of every `fit` call (the same seed gives the same batches).
     public var seed: UInt64
@@ -56,12 +61,14 @@ public final class Trainer {
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
+    /// Called in order at the start, after every epoch and at the end of `fit`.
     public var callbacks: [any TrainingCallback]
     /// Called after every epoch with its log (print it, advance a progress bar, record weights…).
     public var onEpochEnd: ((EpochLog) -> Void)?
     /// Called after every batch.
     public var onBatchEnd: ((BatchProgress) -> Void)?
 
+    /// A trainer for `model`; `seed` fixes the shuffling.
     public init(model: any Layer, optimizer: Optimizer, batchSize: Int = 32, seed: UInt64 = 0,
                 callbacks: [any TrainingCallback] = []) {
         precondition(batchSize > 0, "batch size must be positive, got \(batchSize)")

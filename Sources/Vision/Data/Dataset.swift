@@ -13,6 +13,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case malformed(path: String, reason: String)
     case empty(path: String)
 
+    /// One line naming the file and the reason.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
@@ -62,12 +63,16 @@ extension ImageDataset {
 
 /// Some examples of another dataset, in a given order (PyTorch: `Subset`).
 public struct DatasetSubset<Base: ImageDataset>: ImageDataset {
+    /// The dataset the examples come from.
     public let base: Base
     /// Positions in `base`.
     public let indices: [Int]
 
+    /// The base dataset's classes.
     public var classNames: [String] { base.classNames }
+    /// The labels of the chosen examples, in order.
     public var labels: [Int] { indices.map { base.labels[$0] } }
+    /// The picture of the `index`-th chosen example.
     public func image(at index: Int) throws -> Image { try base.image(at: indices[index]) }
 }
 
@@ -75,15 +80,22 @@ public struct DatasetSubset<Base: ImageDataset>: ImageDataset {
 ///
 /// Concretely: `bytes` holds `count × height × width × channels` values 0…255, channels last.
 public struct PixelDataset: ImageDataset, Sendable {
+    /// A name for caches and messages, e.g. "fashion-mnist-train".
     public let name: String
+    /// Picture width in pixels.
     public let width: Int
+    /// Picture height in pixels.
     public let height: Int
     /// 1 (grey) or 3 (RGB).
     public let channels: Int
+    /// The pixel bytes, picture after picture.
     public let bytes: [UInt8]
+    /// The label of each picture.
     public let labels: [Int]
+    /// Class names by label.
     public let classNames: [String]
 
+    /// A dataset over `bytes`; the sizes must agree.
     public init(name: String, width: Int, height: Int, channels: Int, bytes: [UInt8], labels: [Int],
                 classNames: [String]) {
         precondition(channels == 1 || channels == 3, "pictures have 1 or 3 channels, got \(channels)")
@@ -99,6 +111,7 @@ public struct PixelDataset: ImageDataset, Sendable {
         self.classNames = classNames
     }
 
+    /// Picture `index` as RGB in [0, 1] (grey copied to the three channels).
     public func image(at index: Int) throws -> Image {
         let size = width * height * channels
         let start = index * size

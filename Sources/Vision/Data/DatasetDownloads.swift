@@ -7,7 +7,9 @@ import Foundation
 
 /// A downloadable dataset: its archives and how to read it once unpacked.
 public struct DatasetDownload: Sendable {
+    /// The name used on the command line, e.g. "oxford-pets".
     public let name: String
+    /// The archives to fetch.
     public var files: [RemoteFile]
     /// The folder (relative to the unpacked archive root) that marks a finished unpacking.
     public let unpackedMarker: String

@@ -10,6 +10,7 @@ import FoundationNetworking
 
 /// A file to download and how to check it.
 public struct RemoteFile: Sendable, Equatable {
+    /// Where to download from.
     public var url: URL
     /// The name it is saved under.
     public var fileName: String
@@ -18,6 +19,7 @@ public struct RemoteFile: Sendable, Equatable {
     /// The expected SHA-256 in hexadecimal, when published.
     public var sha256: String?
 
+    /// A file at `url`, saved as `fileName` (default: the URL's last component).
     public init(url: URL, fileName: String? = nil, size: Int64? = nil, sha256: String? = nil) {
         self.url = url
         self.fileName = fileName ?? url.lastPathComponent
@@ -35,6 +37,7 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
     case checksumMismatch(file: String, expected: String, actual: String)
     case cannotWrite(path: String, reason: String)
 
+    /// One line naming the URL or file and the reason.
     public var description: String {
         switch self {
         case .httpStatus(let url, let status): return "downloading \(url) failed: the server answered HTTP \(status)"
@@ -52,6 +55,7 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
 
 /// Bytes received so far for one file.
 public struct DownloadProgress: Sendable {
+    /// The file being downloaded.
     public let fileName: String
     /// Bytes on disk, including those from an earlier, interrupted attempt.
     public let received: Int64
@@ -63,12 +67,14 @@ public struct DownloadProgress: Sendable {
 
 /// Downloads files into a folder with resume, progress and verification.
 public struct Downloader {
+    /// Where files are saved.
     public var directory: URL
     /// Give up when nothing arrives for this long.
     public var stallTimeout: TimeInterval = 60
     /// Called as bytes arrive (at most every 64 KB) and once at the end.
     public var onProgress: ((DownloadProgress) -> Void)?
 
+    /// A downloader saving into `directory` (created when needed).
     public init(directory: URL) { self.directory = directory }
 
     /// Downloads `file` unless a verified copy is already there, and returns its path.

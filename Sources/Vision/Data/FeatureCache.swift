@@ -11,14 +11,18 @@ import NN
 public struct FeatureCache: Sendable {
     /// Everything a cached tensor depends on; two equal keys name the same file.
     public struct Key: Sendable, Equatable {
+        /// The dataset's name, e.g. "fashion-mnist-train".
         public var dataset: String
+        /// The model's name, e.g. "efficientnet-lite0".
         public var model: String
+        /// The side of the square input the pictures were resized to.
         public var inputSize: Int
         /// Which examples, in which order.
         public var indices: [Int]
         /// Anything else that changes the result, e.g. "block13" for activations instead of pooled features.
         public var variant: String
 
+        /// A key for `indices` of `dataset` run through `model` at `inputSize`.
         public init(dataset: String, model: String, inputSize: Int, indices: [Int], variant: String = "pooled") {
             self.dataset = dataset
             self.model = model
@@ -46,8 +50,10 @@ public struct FeatureCache: Sendable {
         }
     }
 
+    /// The folder holding the cached files.
     public let directory: URL
 
+    /// A cache in `directory` (created on the first write).
     public init(directory: URL) { self.directory = directory }
 
     /// `Output/cache` under the working directory.

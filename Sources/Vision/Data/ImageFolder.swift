@@ -9,12 +9,16 @@ import Imaging
 
 /// Pictures in files, one label each (the result of `ImageFolder` and the downloaders).
 public struct FileImageDataset: ImageDataset, Sendable {
+    /// Class names by label.
     public let classNames: [String]
+    /// The path of each picture.
     public let files: [String]
+    /// The label of each picture.
     public let labels: [Int]
     /// Files that were left out while listing, with the reason (empty, not a picture, known to be corrupt).
     public let skipped: [(path: String, reason: String)]
 
+    /// A dataset of the given files and labels.
     public init(classNames: [String], files: [String], labels: [Int],
                 skipped: [(path: String, reason: String)] = []) {
         precondition(files.count == labels.count, "\(files.count) files for \(labels.count) labels")

@@ -20,6 +20,7 @@ public struct SHA256: Sendable {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
+    /// The hash of the empty message, ready for `update`.
     public init() {}
 
     /// Adds `bytes` to the hashed message.

@@ -5,8 +5,11 @@ import Engine
 
 /// Example positions for training, validation and test.
 public struct DataSplit: Sendable, Equatable {
+    /// Positions of the training examples.
     public let training: [Int]
+    /// Positions of the validation examples.
     public let validation: [Int]
+    /// Positions of the test examples.
     public let test: [Int]
 
     /// A stratified, seeded split: within each class the examples are shuffled and cut by `fractions`
