@@ -3,36 +3,11 @@
 import Foundation
 import Testing
 
-enum Lab {
-    struct Result { let status: Int32; let output: String; let errors: String }
-
-    /// Runs `.build/debug/lab` with `arguments` from the package root.
-    static func run(_ arguments: [String]) throws -> Result {
-        let executable = LessonRunner.packageRoot.appendingPathComponent(".build/debug/lab")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw LessonTestError("\(executable.path) is not built; run `swift build` first (Scripts/test does)")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = LessonRunner.packageRoot
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                      errors: String(decoding: errors, as: UTF8.self))
-    }
-}
-
 @Suite("lab classify and lab inspect")
 struct LabClassifyTests {
     @Test("classify --json names a cat class first for the cat photo, in the documented format")
     func classifyJSON() throws {
-        let result = try Lab.run(["classify", "Assets/photos/chelsea.png", "--top", "3", "--json"])
+        let result = try LabRunner.run(["classify", "Assets/photos/chelsea.png", "--top", "3", "--json"])
         #expect(result.status == 0, "\(result.errors)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(json["model"] as? String == "efficientnet-lite0")
@@ -50,7 +25,7 @@ struct LabClassifyTests {
     @Test("a 224x224 photo is used as is: the reference PNG gives PyTorch's probability")
     func exactSizeUsedAsIs() throws {
         let reference = LessonRunner.packageRoot.appendingPathComponent("../shared/ref/images/dog.png").path
-        let result = try Lab.run(["classify", reference, "--top", "1", "--json"])
+        let result = try LabRunner.run(["classify", reference, "--top", "1", "--json"])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("\"index\" : 235"))
         #expect(result.output.contains("0.399"))
@@ -62,7 +37,7 @@ struct LabClassifyTests {
         let bytes = try Data(contentsOf: LessonRunner.packageRoot.appendingPathComponent("Assets/photos/dog.jpg"))
         try bytes.prefix(bytes.count / 2).write(to: corrupt)
         defer { try? FileManager.default.removeItem(at: corrupt) }
-        let result = try Lab.run(["classify", "no-such-photo.png", corrupt.path, "Assets/photos/dog.jpg"])
+        let result = try LabRunner.run(["classify", "no-such-photo.png", corrupt.path, "Assets/photos/dog.jpg"])
         #expect(result.status == 1)
         #expect(result.output.contains("German shepherd"))
         let lines = result.errors.split(separator: "\n")
@@ -76,17 +51,17 @@ struct LabClassifyTests {
         ["classify"], ["classify", "x.png", "--top", "0"], ["classify", "x.png", "--model", "alexnet"], ["frobnicate"],
     ])
     func usageErrors(arguments: [String]) throws {
-        let result = try Lab.run(arguments)
+        let result = try LabRunner.run(arguments)
         #expect(result.status == 2, "\(arguments): \(result.errors)")
         #expect(result.errors.split(separator: "\n").count == 1, "\(result.errors)")
     }
 
     @Test("an architecture without offline weights asks for --weights; a wrong checkpoint lists the mismatch")
     func weightsErrors() throws {
-        let noWeights = try Lab.run(["classify", "Assets/photos/dog.jpg", "--model", "mobilenet-v2"])
+        let noWeights = try LabRunner.run(["classify", "Assets/photos/dog.jpg", "--model", "mobilenet-v2"])
         #expect(noWeights.status == 1)
         #expect(noWeights.errors.contains("--weights"))
-        let wrong = try Lab.run(["classify", "Assets/photos/dog.jpg", "--model", "mobilenet-v2",
+        let wrong = try LabRunner.run(["classify", "Assets/photos/dog.jpg", "--model", "mobilenet-v2",
                                  "--weights", "Assets/weights/efficientnet-lite0.pth"])
         #expect(wrong.status == 1)
         #expect(wrong.errors.contains("missing keys"))
@@ -95,14 +70,14 @@ struct LabClassifyTests {
 
     @Test("inspect lists the real checkpoint and refuses one that would run code")
     func inspect() throws {
-        let result = try Lab.run(["inspect", "Assets/weights/efficientnet-lite0.pth"])
+        let result = try LabRunner.run(["inspect", "Assets/weights/efficientnet-lite0.pth"])
         #expect(result.status == 0)
         #expect(result.output.contains("_blocks.15._project_conv.weight"))
         #expect(result.output.contains("4,652,008 parameters"))
-        let malicious = try Lab.run(["inspect", "Tests/CheckpointTests/Fixtures/malicious_os_system.pth"])
+        let malicious = try LabRunner.run(["inspect", "Tests/CheckpointTests/Fixtures/malicious_os_system.pth"])
         #expect(malicious.status == 1)
         #expect(malicious.errors.contains("os"), "\(malicious.errors)")
-        let directory = try Lab.run(["inspect", "Tests"])
+        let directory = try LabRunner.run(["inspect", "Tests"])
         #expect(directory.status == 1)
         #expect(directory.errors.split(separator: "\n").count == 1)
     }
@@ -110,7 +85,7 @@ struct LabClassifyTests {
     @Test("--help of every subcommand prints usage with an example and exits 0",
           arguments: [["--help"], ["classify", "--help"], ["inspect", "--help"], ["ideal", "--help"], ["attack", "--help"]])
     func help(arguments: [String]) throws {
-        let result = try Lab.run(arguments)
+        let result = try LabRunner.run(arguments)
         #expect(result.status == 0, "\(arguments): \(result.errors)")
         #expect(result.output.contains("USAGE"))
         #expect(result.output.contains("swift run lab"), "help shows an example")
