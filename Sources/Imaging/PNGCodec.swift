@@ -115,12 +115,3 @@ private func removingGammaChunk(from bytes: [UInt8]) -> [UInt8] {
     }
     return bytes
 }
-
-/// A short reason for a Foundation file error: the POSIX message when there is one.
-func describe(_ error: any Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code)))
-    }
-    return nsError.localizedDescription
-}
