@@ -30,7 +30,8 @@ extension Image {
             if lowered.contains("premature end") || lowered.contains("truncated") || lowered.contains("eof") {
                 throw .truncated(path: name)
             }
-            throw .corrupt(path: name, reason: problem)
+            throw .corrupt(path: name, reason: problem.replacingOccurrences(
+                of: "gd-jpeg, libjpeg: recoverable error: ", with: "libjpeg: "))
         }
         guard let decoded else {
             throw .corrupt(path: name, reason: "libgd could not decode the \(format) data")

@@ -33,7 +33,7 @@ extension Image {
         } catch let error as ImageError {
             throw error
         } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .unreadable(path: path, reason: describe(error))
         }
         try self.init(decoding: bytes, name: path)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can go wrong reading or writing an image file.
 ///
 /// Each case names the file (or the `name` given to `Image(decoding:name:)`), so that
@@ -36,6 +38,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// One line: the file, then what is wrong with it.
     public var description: String {
         switch self {
         case .fileNotFound(let path):
@@ -59,4 +62,13 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): cannot write the image (\(reason))"
         }
     }
+}
+
+/// A short reason for a Foundation file error: the POSIX message when there is one.
+func describe(_ error: any Error) -> String {
+    let nsError = error as NSError
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    return nsError.localizedDescription.replacingOccurrences(of: "The operation could not be completed. ", with: "")
 }

@@ -1,4 +1,5 @@
 import CLibPNG
+import Foundation
 
 // PNG through libpng's simplified `png_image_*` API only: the classic API reports errors by
 // `longjmp`, which would jump over Swift frames. The simplified API catches its own errors and
@@ -49,15 +50,34 @@ extension Image {
         let sized = rgb.withUnsafeBytes { raw in
             png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, 0, nil)
         }
-        guard sized != 0, size > 0 else { throw .writeFailed(path: "PNG", reason: message(of: image)) }
+        guard sized != 0, size > 0 else { throw .writeFailed(path: "(PNG in memory)", reason: message(of: image)) }
         var output = [UInt8](repeating: 0, count: Int(size))
         let written = rgb.withUnsafeBytes { raw in
             output.withUnsafeMutableBytes { out in
                 png_image_write_to_memory(&image, out.baseAddress, &size, 0, raw.baseAddress, 0, nil)
             }
         }
-        guard written != 0 else { throw .writeFailed(path: "PNG", reason: message(of: image)) }
+        guard written != 0 else { throw .writeFailed(path: "(PNG in memory)", reason: message(of: image)) }
         return Array(output.prefix(Int(size)))
+    }
+
+    /// Writes the image as an 8-bit RGB PNG file, creating missing parent directories.
+    /// - Throws: `ImageError.writeFailed` naming `path`.
+    public func write(toPNG path: String) throws(ImageError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try pngData()
+        } catch {
+            throw .writeFailed(path: path, reason: error.description)
+        }
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw .writeFailed(path: path, reason: describe(error))
+        }
     }
 }
 

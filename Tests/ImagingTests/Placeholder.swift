@@ -1,3 +1,0 @@
-import Testing
-
-@Test("the ImagingTests target builds") func builds() { #expect(Bool(true)) }
