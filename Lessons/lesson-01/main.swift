@@ -37,7 +37,8 @@ let model = try book.cell {
     return model
 }
 book.prose("""
-    The network has \(model.parameterCount.formatted()) learned parameters, stored with BatchNorm's running statistics in \
+    The network has \(model.parameterCount.formatted()) learned parameters, stored with BatchNorm's running \
+    statistics in \
     \(model.namedParameters.count) named tensors, each loaded by the name it has in the PyTorch file \
     (for instance `_blocks.3._depthwise_conv.weight`). At four bytes per parameter that is \
     \(String(format: "%.1f", Double(model.parameterCount) * 4 / 1_000_000)) MB of numbers.
@@ -57,7 +58,8 @@ let cat = try book.cell {
     let photo = try Image(contentsOf: try assets.photo("chelsea.png"))
     let square = photo.centreCropped()
     let input = model.preprocessing.framed(photo)
-    print("original \(photo.width)×\(photo.height) → square \(square.width)×\(square.height) → input \(input.width)×\(input.height)")
+    print("original \(photo.width)×\(photo.height) → square \(square.width)×\(square.height)",
+          "→ input \(input.width)×\(input.height)")
     let values = model.preprocessing.normalised(Tensor(input))
     print("network input range:", values.min(), "…", values.max())
     book.figure(ImageGrid(title: "From photo to network input", images: [photo, square, input],
@@ -87,13 +89,13 @@ let predictions = book.cell {
     let predictions = model.classify(photos, top: 5)
     for (name, top) in zip(photoNames, predictions) {
         print(name.padding(toLength: 22, withPad: " ", startingAt: 0),
-              top.prefix(3).map { "\($0.label) \(String(format: "%.1f%%", $0.probability * 100))" }.joined(separator: ", "))
+              top.prefix(3).map { "\($0.label) \(percent($0.probability))" }.joined(separator: ", "))
     }
     return predictions
 }
 book.figure(ImageGrid(title: "What the network sees, and its first answer",
                       images: photos.map(model.preprocessing.framed),
-                      captions: predictions.map { "\($0[0].label) (\(String(format: "%.0f%%", $0[0].probability * 100)))" },
+                      captions: predictions.map { "\($0[0].label) (\(percent($0[0].probability, decimals: 0)))" },
                       columns: min(4, photos.count)),
             name: "photos-top1", caption: "Each sample photo as the network sees it, with its most probable class.")
 
@@ -105,9 +107,11 @@ book.prose("""
     differ in details a 224-pixel photo barely shows. Together the cat classes hold \
     \(percent(catTop.filter { (281...285).contains($0.index) }.map(\.probability).reduce(0, +))) of the probability.
     """)
-for (name, top) in zip(photoNames, predictions) where ["chelsea.png", "dog.jpg", "giraffe.jpg", "coffee.png"].contains(name) {
+let charted = ["chelsea.png", "dog.jpg", "giraffe.jpg", "coffee.png"]
+for (name, top) in zip(photoNames, predictions) where charted.contains(name) {
     let stem = String(name.split(separator: ".")[0])
-    book.figure(BarChart(title: "\(name) — top-5", labels: top.map(\.label), values: top.map { Double($0.probability) },
+    book.figure(BarChart(title: "\(name) — top-5", labels: top.map(\.label),
+                         values: top.map { Double($0.probability) },
                          valueFormat: .percent(decimals: 1), xRange: 0...1, highlighted: [0]),
                 name: "top5-\(stem)", caption: "Top-5 classes for \(name).")
 }
@@ -156,7 +160,8 @@ book.prose("""
     why TransferLab makes preprocessing part of the model's type.
     """)
 for (variant, count) in zip(variants, changes) {
-    book.metric("top1_changes_\(variant.name.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "/", with: "_"))", count)
+    let key = variant.name.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "/", with: "_")
+    book.metric("top1_changes_\(key)", count)
 }
 
 // MARK: - The families
@@ -191,7 +196,8 @@ if let largest = family.max(by: { $0.1 < $1.1 }), let smallest = family.min(by: 
 book.section("Accuracy against size")
 book.prose("""
     Published ImageNet top-1 accuracies (the original course's table; torchvision's model cards for VGG16 and \
-    MobileNetV2; the EfficientNet-Lite release for Lite0) tell the rest of the story: newer designs reach more accuracy per parameter, and the largest networks \
+    MobileNetV2; the EfficientNet-Lite release for Lite0) tell the rest of the story: newer designs reach more \
+    accuracy per parameter, and the largest networks \
     buy their last points with many times the size. These numbers are quoted from those publications, not \
     measured here: evaluating on ImageNet's 50,000 validation photos needs the dataset, which no package ships.
     """)
@@ -210,7 +216,8 @@ book.figure(ScatterPlot(title: "ImageNet top-1 accuracy against size (published)
 // MARK: - Summary
 
 book.summary([
-    "A pretrained model is an architecture plus published weights; Lite0 has \(model.parameterCount.formatted()) parameters.",
+    "A pretrained model is an architecture plus published weights; "
+        + "Lite0 has \(model.parameterCount.formatted()) parameters.",
     "Its inputs must be prepared as in training: centre square, 224×224, (255·p − 127)/128.",
     "On the cat photo it answers \"\(catTop[0].label)\" (\(percent(catTop[0].probability))).",
     "Wrong statistics changed \(changes[0]) of \(photos.count) answers without any warning.",
@@ -223,5 +230,5 @@ book.finish()
 
 // MARK: - Helpers
 
-func percent(_ value: Float) -> String { String(format: "%.1f%%", value * 100) }
+func percent(_ value: Float, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", value * 100) }
 func describe(_ prediction: Prediction) -> String { "\(prediction.label) \(percent(prediction.probability))" }
