@@ -9,7 +9,7 @@ let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENG
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
 let lessons = (1...6).map { "lesson-0\($0)" }
-let lessonDependencies: [Target.Dependency] = ["Engine", "NN", "Vision", "Imaging", "Notebook"]
+let lessonDependencies: [Target.Dependency] = ["TransferLab"]
 
 let package = Package(
     name: "TransferLab",
@@ -43,6 +43,9 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
                 swiftSettings: optimised),
+        /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
+        .target(name: "TransferLab", dependencies: ["Checkpoint", "Engine", "Imaging", "NN", "Notebook",
+                                                    "Randomness", "Vision"]),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [

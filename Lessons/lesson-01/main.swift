@@ -5,12 +5,8 @@
 // prepares photos exactly as its training data was prepared, classifies them, shows what goes wrong when the
 // preparation is off, and compares the families of pretrained networks by size and accuracy.
 
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import NN
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 1, title: "Pretrained models")
 let assets = Assets.standard

@@ -2,12 +2,8 @@
 // A pretrained network without its classifier is a function from pictures to vectors. This lesson looks inside it
 // (feature maps), uses its vectors (similarity, PCA), and trains a new head on them for a task it never saw,
 // against a small network trained from scratch on exactly the same few examples.
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import NN
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 2, title: "Feature extraction")
 let quick = book.isQuick

@@ -3,12 +3,8 @@
 // towards the new task, after a new head has been trained — and that brings in everything that keeps training
 // under control: small learning rates, frozen BatchNorm, regularisation, early stopping, callbacks, optimizers
 // and schedules.
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import NN
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 3, title: "Fine-tuning")
 let quick = book.isQuick

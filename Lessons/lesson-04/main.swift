@@ -6,12 +6,8 @@
 // a few hundred Fashion-MNIST images with and without augmentation and compares the train/validation gap.
 // Run with `swift run lesson-04` (`--quick` for a short run).
 
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import NN
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 4, title: "Data augmentation")
 let quick = book.isQuick

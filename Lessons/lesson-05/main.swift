@@ -4,11 +4,8 @@
 // pictures change: first from noise towards the network's "ideal" Siamese cat and zebra, then from a real dog photo
 // towards a cat, by so little that nobody can see it. Run with `swift run lesson-05` (`--quick` for a short run).
 
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 5, title: "The adversarial cat")
 let quick = book.isQuick

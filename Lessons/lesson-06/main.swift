@@ -5,11 +5,8 @@
 // small moves. This lesson measures what each does to the picture and to the network's confidence.
 // Run with `swift run lesson-06` (`--quick` for a short run, `--class N` for another ImageNet class).
 
-import Engine
+import TransferLab
 import Foundation
-import Imaging
-import Notebook
-import Vision
 
 let book = Notebook(lesson: 6, title: "Variation loss", lessonOptions: [
     LessonOption(name: "class", valueName: "CLASS", help: "the ImageNet class to draw, by index or name",
