@@ -1,5 +1,6 @@
 // BatchNorm folded into the convolutions must not change what the model computes: the folded and layer-by-layer
-// passes agree within 1e-4, and the model only switches to the folded pass when no gradient can be asked of it.
+// passes agree within 1e-4, and the model only switches to the folded pass when no weight gradient can be asked of
+// it (pixel gradients of a frozen model go through it).
 
 import Engine
 import Foundation
@@ -70,6 +71,20 @@ struct FusionTests {
         }
         let inference = withoutGradients { model.featureMaps(of: Self.pixels, at: .stem) }
         #expect(training.maxAbsoluteDifference(to: inference) > 1e-3)
+    }
+
+    @Test("with frozen weights the pixel gradient goes through the folded pass and matches the layer-by-layer one")
+    func foldedPixelGradient() {
+        let model = Self.model()
+        let x = Self.pixels.requiringGradient()
+        // Trainable weights: the layer-by-layer pass (a weight gradient could be asked of it).
+        let layered = crossEntropy(logits: model(x), labels: [1, 2]).gradient(for: x)
+        model.freeze()
+        let folded = crossEntropy(logits: model(x), labels: [1, 2]).gradient(for: x)
+        let scale = layered.scalars.map(abs).max()!
+        print("folding: max |pixel-gradient difference| = \(folded.maxAbsoluteDifference(to: layered)), scale \(scale)")
+        #expect(folded.maxAbsoluteDifference(to: layered) <= 1e-3 * scale)
+        #expect(folded.maxAbsoluteDifference(to: layered) > 0)   // really a different pass
     }
 
     @Test("the folded form follows changed weights (checkpoint loads, optimizer steps)")

@@ -108,10 +108,12 @@ extension EfficientNetLite0 {
         foldedCache.folded(self)
     }
 
-    /// True when no gradient and no batch statistic can be asked of a pass over `pixels`, so the folded form
-    /// gives the same result: the inference phase, and either recording is off or nothing requires a gradient.
+    /// True when no weight gradient and no batch statistic can be asked of a pass, so the folded form gives the
+    /// same result: the inference phase, and either recording is off or no weight is trainable. Gradients with
+    /// respect to the pixels (attacks, ideal images) flow through the folded convolutions, whose weights are
+    /// constants, exactly as through the unfolded layers.
     func canRunFolded(on pixels: Tensor) -> Bool {
         guard LearningPhase.current == .inference else { return false }
-        return !GradientRecording.isEnabled || (!pixels.requiresGradient && trainableParameters.isEmpty)
+        return !GradientRecording.isEnabled || trainableParameters.isEmpty
     }
 }
