@@ -37,6 +37,32 @@ public struct BatchProgress: Sendable {
     public let loss: Double
 }
 
+/// One batch as the loss sees it, after `Trainer.batchTransform`: inputs, class indices and, when a transform
+/// mixed the labels (MixUp, CutMix, label smoothing of your own), soft targets.
+///
+/// Concretely: `inputs` `[N, …]`, `labels.count == N`, `targets` nil or `[N, K]` class probabilities.
+public struct TrainingBatch: Sendable {
+    /// The batch's inputs, `[N, …]`.
+    public var inputs: Tensor
+    /// The class of each example; accuracy is counted against these.
+    public var labels: [Int]
+    /// Class probabilities per example `[N, K]`; when present the loss is `softLoss` on them instead of `loss`.
+    public var targets: Tensor?
+
+    public init(inputs: Tensor, labels: [Int], targets: Tensor? = nil) {
+        precondition(inputs.rank >= 1 && inputs.shape[0] == labels.count,
+                     "\(labels.count) labels for inputs of shape \(inputs.shape)")
+        precondition(targets.map { $0.rank == 2 && $0.shape[0] == labels.count } ?? true,
+                     "targets must be [\(labels.count), K], got \(targets?.shape ?? [])")
+        self.inputs = inputs
+        self.labels = labels
+        self.targets = targets
+    }
+
+    /// The number of examples.
+    public var count: Int { labels.count }
+}
+
 /// Trains a model on in-memory examples with an optimizer and callbacks (Keras: `model.fit`; Lightning:
 /// `Trainer`).
 ///
@@ -61,6 +87,15 @@ public final class Trainer {
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
+    /// The loss of a batch that carries soft targets (`TrainingBatch.targets`): cross-entropy against the class
+    /// probabilities by default.
+    public var softLoss: (_ logits: Tensor, _ targets: Tensor) -> Tensor = {
+        crossEntropy(logits: $0, probabilities: $1)
+    }
+    /// Changes every training batch before the forward pass, e.g. augmentation or MixUp (which also sets soft
+    /// targets). It gets the shuffled batch and a generator seeded with `seed &+ 1`, so a run stays repeatable
+    /// and the batch order is the same with and without a transform. Evaluation never transforms.
+    public var batchTransform: ((_ batch: TrainingBatch, _ generator: inout SeededGenerator) -> TrainingBatch)?
     /// Called in order at the start, after every epoch and at the end of `fit`.
     public var callbacks: [any TrainingCallback]
     /// Called after every epoch with its log (print it, advance a progress bar, record weights…).
@@ -82,16 +117,26 @@ public final class Trainer {
     /// Trains for up to `epochs` epochs (fewer if a callback stops it) and returns every epoch's log.
     /// The parameters trained are the model's trainable ones when `fit` starts.
     ///
-    /// - Throws: what a callback throws (an unwritable log or checkpoint, a monitored metric that needs
+    /// - Throws: `TrainingError` for an empty dataset, a model with nothing trainable or a setting out of
+    ///   range; what a callback throws (an unwritable log or checkpoint, a monitored metric that needs
     ///   validation data).
     @discardableResult
     public func fit(_ training: TensorDataset, validation: TensorDataset? = nil, epochs: Int) throws -> History {
-        precondition(training.count > 0, "cannot train on an empty dataset")
-        precondition(accumulationSteps > 0, "accumulationSteps must be positive, got \(accumulationSteps)")
+        guard training.count > 0 else { throw TrainingError.emptyDataset }
+        guard accumulationSteps > 0 else {
+            throw TrainingError.invalidSetting(name: "accumulationSteps", requirement: "positive, got \(accumulationSteps)")
+        }
+        guard batchSize > 0 else {
+            throw TrainingError.invalidSetting(name: "batchSize", requirement: "positive, got \(batchSize)")
+        }
+        guard epochs >= 0 else {
+            throw TrainingError.invalidSetting(name: "epochs", requirement: "0 or more, got \(epochs)")
+        }
         let parameters = model.trainableParameters
-        precondition(!parameters.isEmpty, "the model has no trainable parameters; unfreeze something first")
+        guard !parameters.isEmpty else { throw TrainingError.nothingTrainable }
         let penalised = Regularization.penalisedParameters(of: parameters)
         var generator = SeededGenerator(seed: seed)
+        var transformGenerator = SeededGenerator(seed: seed &+ 1)
         let context = TrainingContext(model: model, optimizer: optimizer, history: History())
         for callback in callbacks { try callback.trainingWillBegin(context) }
 
@@ -100,10 +145,12 @@ public final class Trainer {
             let batches = training.batches(size: batchSize, shuffledWith: &generator)
             var lossSum = 0.0, correct = 0
             optimizer.zeroGradients()
-            for (index, batch) in batches.enumerated() {
+            for (index, examples) in batches.enumerated() {
+                var batch = TrainingBatch(inputs: examples.inputs, labels: examples.labels)
+                if let batchTransform { batch = batchTransform(batch, &transformGenerator) }
                 let (batchLoss, batchCorrect) = withLearningPhase(.training) { () -> (Double, Int) in
                     let logits = model(batch.inputs)
-                    var total = loss(logits, batch.labels)
+                    var total = batch.targets.map { softLoss(logits, $0) } ?? loss(logits, batch.labels)
                     if let regularization { total = total + regularization.penalty(on: penalised) }
                     optimizer.accumulate(total.gradients(for: parameters.map(\.value)), for: parameters)
                     let hits = zip(logits.argmax(), batch.labels).filter { $0 == $1 }.count
