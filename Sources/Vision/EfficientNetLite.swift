@@ -1,4 +1,4 @@
-// EfficientNet-Lite0, exactly as the reference PyTorch implementation runs it (see shared/ref/README.md):
+// EfficientNet-Lite0, exactly as the reference PyTorch implementation runs it (see Tests/Reference/README.md):
 // ReLU6 everywhere, no squeeze-and-excitation, BatchNorm with ε = 1e-3 after every bias-free convolution, and
 // TensorFlow "SAME" padding (asymmetric for stride 2: a symmetric pad-1 stride-2 conv would not match).
 // Layer names are the checkpoint's state_dict keys, so the real weights load by name.
