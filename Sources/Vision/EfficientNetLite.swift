@@ -59,7 +59,7 @@ public final class MBConvBlock: Layer {
         if let expandConv, let expandNorm { x = relu6(expandNorm(expandConv(x))) }
         x = relu6(depthwiseNorm(depthwiseConv(x)))
         x = projectNorm(projectConv(x))
-        guard hasResidual else { return x }
+        guard hasResidual else { return hooked(x) }
         if LearningPhase.current == .training && dropConnectRate > 0 {
             // Drop-connect: keep each sample's branch with probability 1 − rate, scaled to keep its expectation.
             let keep = 1 - dropConnectRate
@@ -68,7 +68,7 @@ public final class MBConvBlock: Layer {
             }
             x = x * Tensor(shape: [input.shape[0], 1, 1, 1], scalars: mask)
         }
-        return x + input
+        return hooked(x + input)
     }
 }
 
@@ -151,7 +151,7 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
 
     /// Logits for `[N, 224, 224, 3]` pixels in [0, 1].
     public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier(dropout(features(pixels)))
+        hooked(classifier(dropout(features(pixels))))
     }
 
     /// The 1280-d globally pooled features (the frozen base's embedding) for pixels in [0, 1].

@@ -31,7 +31,7 @@ struct TrainerInputTests {
         let model = Dense(inputSize: 2, outputSize: 2, seed: 3)
         let trainer = Trainer(model: model, optimizer: SGD(learningRate: 0.1), batchSize: 4)
         // Zeroed inputs: only the bias can learn, the weight's gradient is exactly zero.
-        trainer.batchTransform = { batch, _ in TrainingBatch(inputs: batch.inputs * 0, labels: batch.labels) }
+        trainer.batchTransform = { batch, _ in TensorDataset(inputs: batch.inputs * 0, labels: batch.labels) }
         let before = model.weight.value.scalars
         try trainer.fit(points(count: 8, seed: 2), epochs: 2)
         #expect(model.weight.value.scalars == before)
@@ -46,7 +46,7 @@ struct TrainerInputTests {
                 trainer.batchTransform = { batch, _ in
                     var oneHot = Tensor(zeros: [batch.count, 2])
                     for (row, label) in batch.labels.enumerated() { oneHot[row, label] = 1 }
-                    return TrainingBatch(inputs: batch.inputs, labels: batch.labels, targets: oneHot)
+                    return TensorDataset(inputs: batch.inputs, labels: batch.labels, targets: oneHot)
                 }
             }
             try trainer.fit(points(count: 10, seed: 3), epochs: 2)
@@ -57,7 +57,7 @@ struct TrainerInputTests {
         var calls = 0
         let trainer = Trainer(model: Dense(inputSize: 2, outputSize: 2, seed: 4), optimizer: SGD(learningRate: 0.1))
         trainer.batchTransform = { batch, _ in
-            TrainingBatch(inputs: batch.inputs, labels: batch.labels, targets: Tensor(repeating: 0.5, shape: [batch.count, 2]))
+            TensorDataset(inputs: batch.inputs, labels: batch.labels, targets: Tensor(repeating: 0.5, shape: [batch.count, 2]))
         }
         trainer.softLoss = { logits, targets in calls += 1; return crossEntropy(logits: logits, probabilities: targets) }
         try trainer.fit(points(count: 6, seed: 4), epochs: 1)

@@ -37,32 +37,6 @@ public struct BatchProgress: Sendable {
     public let loss: Double
 }
 
-/// One batch as the loss sees it, after `Trainer.batchTransform`: inputs, class indices and, when a transform
-/// mixed the labels (MixUp, CutMix, label smoothing of your own), soft targets.
-///
-/// Concretely: `inputs` `[N, …]`, `labels.count == N`, `targets` nil or `[N, K]` class probabilities.
-public struct TrainingBatch: Sendable {
-    /// The batch's inputs, `[N, …]`.
-    public var inputs: Tensor
-    /// The class of each example; accuracy is counted against these.
-    public var labels: [Int]
-    /// Class probabilities per example `[N, K]`; when present the loss is `softLoss` on them instead of `loss`.
-    public var targets: Tensor?
-
-    public init(inputs: Tensor, labels: [Int], targets: Tensor? = nil) {
-        precondition(inputs.rank >= 1 && inputs.shape[0] == labels.count,
-                     "\(labels.count) labels for inputs of shape \(inputs.shape)")
-        precondition(targets.map { $0.rank == 2 && $0.shape[0] == labels.count } ?? true,
-                     "targets must be [\(labels.count), K], got \(targets?.shape ?? [])")
-        self.inputs = inputs
-        self.labels = labels
-        self.targets = targets
-    }
-
-    /// The number of examples.
-    public var count: Int { labels.count }
-}
-
 /// Trains a model on in-memory examples with an optimizer and callbacks (Keras: `model.fit`; Lightning:
 /// `Trainer`).
 ///
@@ -87,15 +61,20 @@ public final class Trainer {
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
-    /// The loss of a batch that carries soft targets (`TrainingBatch.targets`): cross-entropy against the class
-    /// probabilities by default.
+    /// The loss of a batch whose `targets` are class probabilities `[N, K]` (soft labels, e.g. from MixUp or
+    /// CutMix in `batchTransform`), used instead of `loss` when the batch has targets and `batchLoss` is nil:
+    /// cross-entropy against the probabilities by default.
     public var softLoss: (_ logits: Tensor, _ targets: Tensor) -> Tensor = {
         crossEntropy(logits: $0, probabilities: $1)
     }
-    /// Changes every training batch before the forward pass, e.g. augmentation or MixUp (which also sets soft
-    /// targets). It gets the shuffled batch and a generator seeded with `seed &+ 1`, so a run stays repeatable
-    /// and the batch order is the same with and without a transform. Evaluation never transforms.
-    public var batchTransform: ((_ batch: TrainingBatch, _ generator: inout SeededGenerator) -> TrainingBatch)?
+    /// When set, the loss of a training batch from the whole batch (labels and `targets`), used instead of
+    /// `loss` and `softLoss`; e.g. `{ distillationLoss(studentLogits: $0, teacherLogits: $1.targets!, …) }`.
+    public var batchLoss: ((_ logits: Tensor, _ batch: TensorDataset) -> Tensor)?
+    /// Changes every training batch before the forward pass, e.g. augmentation, or MixUp, which also sets soft
+    /// targets (`TensorDataset(inputs:labels:targets:)`). It gets the shuffled batch and a generator seeded with
+    /// `seed &+ 1`, so a run stays repeatable and the batch order is the same with and without a transform.
+    /// Evaluation never transforms.
+    public var batchTransform: ((_ batch: TensorDataset, _ generator: inout SeededGenerator) -> TensorDataset)?
     /// Called in order at the start, after every epoch and at the end of `fit`.
     public var callbacks: [any TrainingCallback]
     /// Called after every epoch with its log (print it, advance a progress bar, record weights…).
@@ -145,12 +124,12 @@ public final class Trainer {
             let batches = training.batches(size: batchSize, shuffledWith: &generator)
             var lossSum = 0.0, correct = 0
             optimizer.zeroGradients()
-            for (index, examples) in batches.enumerated() {
-                var batch = TrainingBatch(inputs: examples.inputs, labels: examples.labels)
-                if let batchTransform { batch = batchTransform(batch, &transformGenerator) }
+            for (index, shuffled) in batches.enumerated() {
+                let batch = batchTransform?(shuffled, &transformGenerator) ?? shuffled
                 let (batchLoss, batchCorrect) = withLearningPhase(.training) { () -> (Double, Int) in
                     let logits = model(batch.inputs)
-                    var total = batch.targets.map { softLoss(logits, $0) } ?? loss(logits, batch.labels)
+                    var total = self.batchLoss?(logits, batch)
+                        ?? batch.targets.map { softLoss(logits, $0) } ?? loss(logits, batch.labels)
                     if let regularization { total = total + regularization.penalty(on: penalised) }
                     optimizer.accumulate(total.gradients(for: parameters.map(\.value)), for: parameters)
                     let hits = zip(logits.argmax(), batch.labels).filter { $0 == $1 }.count
