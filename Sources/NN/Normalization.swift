@@ -11,8 +11,10 @@ public final class BatchNorm: Layer {
     public let runningMean: Parameter
     public let runningVariance: Parameter
     public let epsilon: Float
-    /// PyTorch's convention: running = (1 − momentum)·running + momentum·batch.
-    public let momentum: Float
+    /// PyTorch's convention: running = (1 − momentum)·running + momentum·batch. Recomputing the statistics
+    /// (`recomputeBatchNormStatistics`) sets it to 1/k on the k-th batch, which makes the running values exact
+    /// averages.
+    public var momentum: Float
 
     public init(featureCount: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
         weight = Parameter(Tensor(ones: [featureCount]))
@@ -37,9 +39,11 @@ public final class BatchNorm: Layer {
     /// The normalised input with `activation` applied in the same pass: `norm(x, activation: .relu6)` equals
     /// `relu6(norm(x))`, with one activation-sized buffer fewer to write and to keep for the backward pass.
     public func callAsFunction(_ input: Tensor, activation: FusedActivation) -> Tensor {
+        // A forward hook must see this layer's own output, before the activation.
+        if activation == .relu6 && ForwardHook.isActive { return relu6(callAsFunction(input, activation: .none)) }
         guard usesBatchStatistics else {
-            return batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
-                             scale: weight.value, offset: bias.value, epsilon: epsilon, activation: activation)
+            return hooked(batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
+                                    scale: weight.value, offset: bias.value, epsilon: epsilon, activation: activation))
         }
         let (output, batchMean, batchVariance) = batchNormTraining(input, scale: weight.value, offset: bias.value,
                                                                    epsilon: epsilon, activation: activation)
@@ -48,6 +52,6 @@ public final class BatchNorm: Layer {
         let unbiased = batchVariance.detached() * (count / max(count - 1, 1))
         runningMean.assign(runningMean.value * (1 - momentum) + batchMean.detached() * momentum)
         runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
-        return output
+        return hooked(output)
     }
 }

@@ -113,7 +113,8 @@ extension EfficientNetLite0 {
     /// respect to the pixels (attacks, ideal images) flow through the folded convolutions, whose weights are
     /// constants, exactly as through the unfolded layers.
     func canRunFolded(on pixels: Tensor) -> Bool {
-        guard LearningPhase.current == .inference else { return false }
+        // A forward hook must see every layer, and the folded pass skips the BatchNorm layers.
+        guard LearningPhase.current == .inference, !ForwardHook.isActive else { return false }
         return !GradientRecording.isEnabled || trainableParameters.isEmpty
     }
 }
