@@ -7,7 +7,8 @@
 //
 // The kernel: NHWC puts 8 channels in one register. Interior output pixels are done 4 at a time, so each weight
 // vector is loaded once per 4 fused multiply-adds; border pixels (window clipped by the padding) one at a time.
-// Bias, a residual sum and ReLU6 are applied in registers before the only store.
+// Bias, a residual sum and ReLU6 are applied in registers before the only store. The filter gradient sums
+// g·x along output rows, two accumulators per 8 channels.
 
 #include "CKernels.h"
 
@@ -130,9 +131,51 @@ TARGET void tl_depthwise_forward_avx2(const float *input, const float *weights, 
     }
 }
 
+TARGET void tl_depthwise_filter_gradient_avx2(const float *upstream, const float *input, float *filterGradient,
+                                              TLDepthwiseGeometry g, long rowBegin, long rowEnd) {
+    const long h = g.height, w = g.width, c = g.channels, kh = g.kernelHeight, kw = g.kernelWidth, s = g.stride;
+    const long oh = g.outputHeight, ow = g.outputWidth;
+    for (long row = rowBegin; row < rowEnd; row++) {
+        const long image = row / oh, oy = row % oh, iy0 = oy * s - g.top;
+        const long ky0 = maxl(0, -iy0), ky1 = maxl(ky0, minl(kh, h - iy0));
+        const float *gRow = upstream + row * ow * c;
+        for (long ky = ky0; ky < ky1; ky++) {
+            for (long kx = 0; kx < kw; kx++) {
+                // Output columns whose tap kx lies inside the image: 0 ≤ ox·s − left + kx < w.
+                const long first = maxl(0, (g.left - kx + s - 1) / s), last = w - 1 + g.left - kx;
+                const long end = last < 0 ? first : maxl(first, minl(ow, last / s + 1));
+                const float *xRow = input + ((image * h + iy0 + ky) * w - g.left + kx) * c;
+                float *d = filterGradient + (ky * kw + kx) * c;
+                long j = 0;
+                for (; j + 8 <= c; j += 8) {
+                    __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
+                    long ox = first;
+                    for (; ox + 2 <= end; ox += 2) {
+                        sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(gRow + ox * c + j),
+                                               _mm256_loadu_ps(xRow + ox * s * c + j), sum0);
+                        sum1 = _mm256_fmadd_ps(_mm256_loadu_ps(gRow + (ox + 1) * c + j),
+                                               _mm256_loadu_ps(xRow + (ox + 1) * s * c + j), sum1);
+                    }
+                    if (ox < end)
+                        sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(gRow + ox * c + j),
+                                               _mm256_loadu_ps(xRow + ox * s * c + j), sum0);
+                    _mm256_storeu_ps(d + j, _mm256_add_ps(_mm256_loadu_ps(d + j), _mm256_add_ps(sum0, sum1)));
+                }
+                for (; j < c; j++)
+                    for (long ox = first; ox < end; ox++) d[j] += gRow[ox * c + j] * xRow[ox * s * c + j];
+            }
+        }
+    }
+}
+
 #else
 
 int tl_has_avx2_fma(void) { return 0; }
+
+void tl_depthwise_filter_gradient_avx2(const float *upstream, const float *input, float *filterGradient,
+                                       TLDepthwiseGeometry geometry, long rowBegin, long rowEnd) {
+    (void)upstream; (void)input; (void)filterGradient; (void)geometry; (void)rowBegin; (void)rowEnd;
+}
 
 void tl_depthwise_forward_avx2(const float *input, const float *weights, const float *bias, const float *residual,
                                float *output, TLDepthwiseGeometry geometry, long rowBegin, long rowEnd,

@@ -54,8 +54,12 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     let c = checkChannels(x, [scale, offset])
     let m = Float(x.scalarCount / c)
     precondition(m > 0, "batchNormTraining needs at least one row, got shape \(x.shape)")
-    let mean = channelSums(x).sum.map { $0 / m }
-    let variance = channelSums(x, x, uShift: mean, vShift: mean).products.map { $0 / m }   // Σ(x-mean)²/M
+    // One pass for both statistics: Σx and Σ(x-K)² with K = the first row (a sample of each channel, so the
+    // shifted sum does not cancel catastrophically), then var = Σ(x-K)²/M − (mean−K)².
+    let shift = Array(x.scalars.prefix(c))
+    let (sum, shiftedSquares) = channelSums(x, x, uShift: shift, vShift: shift)
+    let mean = sum.map { $0 / m }
+    let variance = (0..<c).map { Swift.max(shiftedSquares[$0] / m - (mean[$0] - shift[$0]) * (mean[$0] - shift[$0]), 0) }
     let inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     // y = x̂·scale + offset with x̂ = (x-mean)·invStd, computed in one pass as x·k + (offset - mean·k).
     let k = (0..<c).map { scale.scalars[$0] * inverseStd[$0] }

@@ -109,7 +109,8 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
         let dx = needInput
             ? depthwiseInputGradient(g, weights: weights, geometry: geometry, vectorKernels: vectorKernels) : nil
         let dw = needFilter
-            ? depthwiseFilterGradient(g, input: input, geometry: geometry).transposed().reshaped(to: filter.shape)
+            ? depthwiseFilterGradient(g, input: input, geometry: geometry, vectorKernels: vectorKernels)
+                .transposed().reshaped(to: filter.shape)
             : nil
         return convolutionGradients(input: dx, filter: dw, bias: bias, upstream: g)
     }
@@ -199,10 +200,13 @@ private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: Wind
 
 /// d(loss)/d(filter) for a depthwise convolution as `[kh·kw, C]`. Each task sums into its own buffer (then the
 /// buffers are added, so there are no shared writes); per tap and 8 channels, a register runs along an output row.
-private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: WindowGeometry) -> Tensor {
+private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: WindowGeometry,
+                                     vectorKernels: Bool) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
+    let shape = TLDepthwiseGeometry(batch: n, height: h, width: w, channels: c, kernelHeight: kh, kernelWidth: kw,
+                                    stride: s, top: top, left: left, outputHeight: oh, outputWidth: ow)
     let taps = kh * kw * c
     let chunks = max(1, min(n * oh, engineThreadCount * 2))
     // Output columns whose window includes tap kx inside the image: 0 ≤ ox·s - left + kx < w.
@@ -215,7 +219,12 @@ private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: Windo
         input.scalars.withUnsafeBufferPointer { x in
             partials.withUnsafeMutableBufferPointer { partials in
                 parallelFor(chunks, work: n * oh * ow * taps) { range in
-                    for chunk in range {
+                    for chunk in range where vectorKernels {
+                        tl_depthwise_filter_gradient_avx2(
+                            g.baseAddress, x.baseAddress, partials.baseAddress! + chunk * taps, shape,
+                            chunk * n * oh / chunks, (chunk + 1) * n * oh / chunks)
+                    }
+                    for chunk in range where !vectorKernels {
                         let dw = partials.baseAddress! + chunk * taps
                         for row in (chunk * n * oh / chunks)..<((chunk + 1) * n * oh / chunks) {
                             let (image, oy) = (row / oh, row % oh)

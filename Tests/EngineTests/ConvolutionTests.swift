@@ -138,7 +138,7 @@ struct ConvolutionTests {
         }
     }
 
-    @Test("the AVX2 depthwise kernel equals the portable one, with bias, residual and ReLU6 fused")
+    @Test("the AVX2 depthwise kernels equal the portable ones: forward with bias, residual and ReLU6, and backward")
     func vectorDepthwise() throws {
         try #require(vectorKernelsAvailable, "this CPU has no AVX2/FMA (or TRANSFERLAB_PORTABLE_KERNELS is set)")
         // Lite0's kernels and strides, channel counts with and without a remainder, images narrower than 4 pixels.
@@ -161,6 +161,17 @@ struct ConvolutionTests {
                 let vector = depthwiseConv2d(x, filter: w, bias: bias, geometry: geometry, adding: residual,
                                              clampsToSix: clamp, vectorKernels: true)
                 #expect(vector.isAlmostEqual(to: portable, absoluteTolerance: 1e-4), "\(shape) k\(k) s\(stride)")
+            }
+            // Backward: the input gradient (stride 1 runs the forward kernel on a flipped filter) and the filter's.
+            let (xLeaf, wLeaf) = (x.requiringGradient(), w.requiringGradient())
+            let projection = Tensor.random(normal: r.shape, seed: 25)
+            let gradients = [false, true].map { vector in
+                (depthwiseConv2d(xLeaf, filter: wLeaf, bias: nil, geometry: geometry, vectorKernels: vector)
+                    * projection).sum().gradients(for: [xLeaf, wLeaf])
+            }
+            for (portable, vector) in zip(gradients[0], gradients[1]) {
+                #expect(vector.isAlmostEqual(to: portable, absoluteTolerance: 1e-3, relativeTolerance: 1e-4),
+                        "gradient \(shape) k\(k) s\(stride)")
             }
         }
     }

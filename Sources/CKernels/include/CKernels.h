@@ -22,4 +22,10 @@ void tl_depthwise_forward_avx2(const float *input, const float *weights, const f
                                float *output, TLDepthwiseGeometry geometry, long rowBegin, long rowEnd,
                                int clampToSix);
 
+/// Depthwise convolution filter gradient over output rows [rowBegin, rowEnd), added into `filterGradient`
+/// [kh·kw, C]: dw[ky, kx, c] += Σ g[row, ox, c]·x[oy·s − top + ky, ox·s − left + kx, c] over taps inside the image.
+/// Only call when tl_has_avx2_fma() returned 1.
+void tl_depthwise_filter_gradient_avx2(const float *upstream, const float *input, float *filterGradient,
+                                       TLDepthwiseGeometry geometry, long rowBegin, long rowEnd);
+
 #endif
