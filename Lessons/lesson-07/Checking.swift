@@ -52,7 +52,8 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         largest logit here is \(largestLogit.formatted(.fixed(1))); a naive softmax needs its exponential, \
         \(Foundation.exp(largestLogit).formatted(.fixed(0))), which float16 stores as \
         \(ReducedPrecision.float16.round(Foundation.exp(largestLogit)).formatted(.fixed(0))) (its largest value is \
-        65504 = e^11.09) — which is why the softmax and the loss stay in float32. Small numbers vanish too: of the trained student's \
+        65504 = e^11.09) — which is why the softmax and the loss stay in float32. Small numbers vanish too: of the \
+        trained student's \
         non-zero gradient values, \(gradientsLost[0].formatted(.percent(1))) round to zero in float16. Multiplying \
         the loss by 1024 before the backward pass (and dividing the gradients afterwards, in float32) leaves \
         \(gradientsLost[1].formatted(.percent(2))) lost, by 65536 \(gradientsLost[2].formatted(.percent(2))): \
@@ -108,7 +109,8 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         return trainer.evaluate(batch).accuracy
     }
     book.prose("""
-        After 100 steps at a learning rate of 3·10⁻³ on one batch the plain CNN gets \(overfit.formatted(.percent(0))) of it right. \
+        After 100 steps at a learning rate of 3·10⁻³ on one batch the plain CNN gets \
+        \(overfit.formatted(.percent(0))) of it right. \
         Then the gradients: their norm per layer at initialisation and after training, on the same training batch.
         """)
     let norms = book.cell { () throws -> (names: [String], initial: [Double], trained: [Double]) in
@@ -125,7 +127,8 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
     }
     book.figure(BarChart(title: "Gradient norm per weight of the mini-ResNet",
                          labels: norms.names.flatMap { ["\($0), init", "\($0), trained"] },
-                         values: zip(norms.initial, norms.trained).flatMap { [$0, $1] }, valueFormat: .fixed(decimals: 3),
+                         values: zip(norms.initial, norms.trained).flatMap { [$0, $1] },
+                         valueFormat: .fixed(decimals: 3),
                          highlighted: Set(norms.names.indices.map { 2 * $0 + 1 })),
                 name: "gradient-norms", caption: "Light bars: at initialisation; accent bars: after training.")
     let ratio = zip(norms.initial, norms.trained).map { $1 / max($0, 1e-12) }.reduce(0, +) / Double(norms.names.count)

@@ -13,7 +13,8 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
         softened at temperature T, mixed 70/30 with the labels (`distillationLoss`, Hinton et al. 2015).
         """)
     let inputSize = quick ? 64 : 96
-    let (teacher, head, teacherLogits, teacherAccuracy) = book.cell { () throws -> (EfficientNetLite0, Dense, Tensor, Double) in
+    typealias Teacher = (base: EfficientNetLite0, head: Dense, logits: Tensor, accuracy: Double)
+    let (teacher, head, teacherLogits, teacherAccuracy) = book.cell { () throws -> Teacher in
         let teacher = try EfficientNetLite0.pretrained()
         teacher.freeze()
         func features(_ data: PixelDataset, _ indices: [Int]) throws -> TensorDataset {
@@ -37,7 +38,8 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
         let results = try settings.map { setting -> (Sequential, Double) in
             let student = Sequential(Conv2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same),
                                      Activation(relu), Activation { maxPool2d($0, size: 2) },
-                                     Conv2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same, seed: 1),
+                                     Conv2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same,
+                                            seed: 1),
                                      Activation(relu), Activation { maxPool2d($0, size: 2) }, Flatten(),
                                      Dense(inputSize: 7 * 7 * 16, outputSize: 10, seed: 2))
             let trainer = Trainer(model: student, optimizer: Adam(learningRate: 2e-3), batchSize: 32, seed: book.seed)
@@ -67,18 +69,20 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
     let (hardAccuracy, bestDistilled) = (studentAccuracies[0], studentAccuracies.dropFirst().max()!)
     let bestTemperature = temperatures[studentAccuracies.dropFirst().firstIndex(of: bestDistilled)! - 1]
     book.table(headers: ["model", "parameters", "ms per picture", "test accuracy"],
-               rows: [["teacher: Lite0 at \(inputSize) px + head", "\(teacherParameters)", timing.teacher.formatted(.fixed(2)),
-                       teacherAccuracy.formatted(.percent(1))],
+               rows: [["teacher: Lite0 at \(inputSize) px + head", "\(teacherParameters)",
+                       timing.teacher.formatted(.fixed(2)), teacherAccuracy.formatted(.percent(1))],
                       ["student, labels only", "\(students[0].parameterCount)", timing.student.formatted(.fixed(3)),
                        hardAccuracy.formatted(.percent(1))],
                       ["student, distilled at T = \(bestTemperature)", "\(students[0].parameterCount)",
                        timing.student.formatted(.fixed(3)), bestDistilled.formatted(.percent(1))]],
                caption: "Teacher and student on the same \(test.count) test pictures")
-    book.figure(LinePlot(title: "Student accuracy against temperature", xLabel: "temperature T", yLabel: "test accuracy",
+    let range = [Double(temperatures.first!), Double(temperatures.last!)]
+    book.figure(LinePlot(title: "Student accuracy against temperature", xLabel: "temperature T",
+                         yLabel: "test accuracy",
                          series: [LineSeries(name: "distilled", x: temperatures.map(Double.init),
                                              y: Array(studentAccuracies.dropFirst()), markers: true),
-                                  LineSeries(name: "labels only", x: [Double(temperatures.first!), Double(temperatures.last!)],
-                                             y: [hardAccuracy, hardAccuracy], dashed: true)],
+                                  LineSeries(name: "labels only", x: range, y: [hardAccuracy, hardAccuracy],
+                                             dashed: true)],
                          xScale: quick ? .linear : .logarithmic, yFormat: .percent(decimals: 0)),
                 name: "distillation-temperature", caption: "Soft targets at each temperature against hard labels.")
     let parameterRatio = Double(teacherParameters) / Double(students[0].parameterCount)
@@ -107,7 +111,9 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
         let quarters = batch.batches(size: batch.count / 4).map { part in
             crossEntropy(logits: cnn(part.inputs), labels: part.labels).gradients(for: parameters)
         }
-        let accumulated = parameters.indices.map { i in quarters.map { $0[i] }.dropFirst().reduce(quarters[0][i], +) / 4 }
+        let accumulated = parameters.indices.map { i in
+            quarters.dropFirst().reduce(quarters[0][i]) { $0 + $1[i] } / 4
+        }
         return zip(whole, accumulated).map { $0.maxAbsoluteDifference(to: $1) }.max()!
     }
     let (weightGap, accumulatedAccuracy) = book.cell { () throws -> (Float, Double) in
@@ -132,7 +138,8 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
     for (name, value) in [("teacher_test_accuracy", teacherAccuracy), ("student_hard_accuracy", hardAccuracy),
                           ("student_distilled_accuracy", bestDistilled), ("parameter_ratio", parameterRatio),
                           ("time_ratio", timing.teacher / timing.student), ("teacher_ms_per_picture", timing.teacher),
-                          ("student_ms_per_picture", timing.student), ("accumulated_test_accuracy", accumulatedAccuracy),
+                          ("student_ms_per_picture", timing.student),
+                          ("accumulated_test_accuracy", accumulatedAccuracy),
                           ("accumulation_gradient_difference", Double(gradientGap)),
                           ("accumulation_weight_difference", Double(weightGap))] { book.metric(name, value) }
     book.metric("teacher_parameters", teacherParameters)

@@ -20,7 +20,8 @@ func group(_ label: Int) -> Int { [5, 7, 9].contains(label) ? 1 : label == 8 ? 2
 /// conv-BN-ReLU-conv-BN plus the shortcut, then ReLU (He et al. 2016); BatchNorm left out when `normalized` is false.
 func residualBlock(_ x: SymbolicValue, _ name: String, from inputs: Int, to channels: Int, stride: Int,
                    normalized: Bool, in graph: GraphBuilder, seed: UInt64) -> SymbolicValue {
-    func conv(_ value: SymbolicValue, _ layer: String, from: Int, kernel: Int, stride: Int, seed: UInt64) -> SymbolicValue {
+    func conv(_ value: SymbolicValue, _ layer: String, from: Int, kernel: Int, stride: Int,
+              seed: UInt64) -> SymbolicValue {
         let convolved = value.through("\(name).\(layer)", Conv2D(inputChannels: from, outputChannels: channels,
             kernelSize: kernel, stride: stride, padding: .same, useBias: !normalized, seed: seed))
         return normalized ? convolved.through("\(name).\(layer).bn", BatchNorm(featureCount: channels)) : convolved
@@ -72,8 +73,9 @@ func graphsAndResidualNetworks() -> [Run] {
             .through("relu2", relu).through("pool2", globalAveragePool)
         let side = ratio.through("side", Dense(inputSize: 1, outputSize: 4, seed: 2)).through("relu3", relu)
         let joined = graph.concatenate([seen, side], name: "join")                       // 16 + 4 features
-        return try graph.model(outputs: ["class": joined.through("class", Dense(inputSize: 20, outputSize: 10, seed: 3)),
-                                         "group": joined.through("group", Dense(inputSize: 20, outputSize: 3, seed: 4))])
+        let classes = joined.through("class", Dense(inputSize: 20, outputSize: 10, seed: 3))
+        let groups = joined.through("group", Dense(inputSize: 20, outputSize: 3, seed: 4))
+        return try graph.model(outputs: ["class": classes, "group": groups])
     }
     book.prose("Two outputs need two losses; their weights say how much each matters (Keras: `loss_weights`).")
     let (classAccuracy, groupAccuracy, withoutSide) = book.cell { () -> (Double, Double, Double) in
@@ -130,7 +132,8 @@ func graphsAndResidualNetworks() -> [Run] {
     let runs = book.cell { () throws -> [Run] in
         let models: [(String, any Layer)] = [("plain CNN", plainCNN(seed: book.seed)),
                                              ("mini-ResNet", try miniResNet(normalized: true, seed: book.seed)),
-                                             ("mini-ResNet, no BatchNorm", try miniResNet(normalized: false, seed: book.seed))]
+                                             ("mini-ResNet, no BatchNorm",
+                                              try miniResNet(normalized: false, seed: book.seed))]
         return try models.map { name, model in
             let averaging = StochasticWeightAveraging(startEpoch: epochs - epochs / 3)
             let trainer = Trainer(model: model, optimizer: Adam(learningRate: 1e-3), batchSize: 32, seed: book.seed,
@@ -147,24 +150,27 @@ func graphsAndResidualNetworks() -> [Run] {
             try model.load(lastWeights)
             let last = trainer.evaluate(test).accuracy
             try model.load(bestWeights)
-            print("\(name): test accuracy \(best.formatted(.percent(1))) (best epoch \(history.restoredEpoch ?? epochs))")
+            print("\(name): test accuracy \(best.formatted(.percent(1))), epoch \(history.restoredEpoch ?? epochs)")
             return Run(name: name, model: model, history: history, best: best, last: last, averaged: averaged)
         }
     }
     let (plain, resNet, unnormalized) = (runs[0], runs[1], runs[2])
     book.figure(LinePlot(title: "Training loss", xLabel: "epoch", yLabel: "cross-entropy",
                          series: runs.map { LineSeries(name: $0.name, values: $0.history.values(of: .loss)) }),
-                name: "training-loss", caption: "BatchNorm's effect on convergence: the same network with and without it.")
+                name: "training-loss", caption: "What BatchNorm buys in convergence: one network with and without.")
     book.figure(LinePlot(title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy",
-                         series: runs.map { LineSeries(name: $0.name, values: $0.history.values(of: .validationAccuracy)) },
+                         series: runs.map { LineSeries(name: $0.name,
+                                                       values: $0.history.values(of: .validationAccuracy)) },
                          yRange: 0...1, yFormat: .percent(decimals: 0)),
                 name: "validation-accuracy", caption: "Validation accuracy per epoch of the three networks.")
     func lossAfter(_ run: Run, epoch: Int) -> String { run.history.values(of: .loss)[epoch - 1].formatted(.fixed(2)) }
     let verdict = resNet.best > plain.best ? "beats" : "does not beat"
     book.prose("""
-        Test accuracy: plain CNN \(plain.best.formatted(.percent(1))), mini-ResNet \(resNet.best.formatted(.percent(1))), \
+        Test accuracy: plain CNN \(plain.best.formatted(.percent(1))), mini-ResNet \
+        \(resNet.best.formatted(.percent(1))), \
         mini-ResNet without BatchNorm \(unnormalized.best.formatted(.percent(1))). With \(train.count) pictures the \
-        residual network \(verdict) the plain one. BatchNorm's gift is speed of convergence: after \(epochs / 2) epochs \
+        residual network \(verdict) the plain one. BatchNorm's gift is speed of convergence: after \
+        \(epochs / 2) epochs \
         the training loss is \(lossAfter(resNet, epoch: epochs / 2)) with it and \
         \(lossAfter(unnormalized, epoch: epochs / 2)) without.
         """)
@@ -187,7 +193,8 @@ func graphsAndResidualNetworks() -> [Run] {
         """)
 
     for (name, value) in [("plain_cnn_test_accuracy", plain.best), ("resnet_test_accuracy", resNet.best),
-                          ("resnet_no_batchnorm_test_accuracy", unnormalized.best), ("swa_test_accuracy", resNet.averaged),
+                          ("resnet_no_batchnorm_test_accuracy", unnormalized.best),
+                          ("swa_test_accuracy", resNet.averaged),
                           ("last_test_accuracy", resNet.last), ("best_test_accuracy", resNet.best),
                           ("two_input_class_accuracy", classAccuracy), ("two_input_group_accuracy", groupAccuracy),
                           ("two_input_shuffled_side_accuracy", withoutSide)] { book.metric(name, value) }
