@@ -105,5 +105,5 @@ package.targets += [
     .executableTarget(name: "grader", dependencies: [
         "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
-    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport"]),
+    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport", "TransferLab"]),
 ]
