@@ -36,7 +36,8 @@ public struct GradedExercise: Sendable, Equatable {
 /// Every graded exercise of the course, lesson by lesson, in the order the grader runs them.
 public enum GradedExercises {
     public static let all: [GradedExercise] = [
-        .init(id: "center-crop", lesson: 1, file: "CenterCrop.swift", summary: "the largest centred square of a picture"),
+        .init(id: "center-crop", lesson: 1, file: "CenterCrop.swift",
+              summary: "the largest centred square of a picture"),
         .init(id: "normalize", lesson: 1, file: "Normalize.swift",
               summary: "per-channel mean/std normalisation, reordered to channels-first"),
         .init(id: "softmax", lesson: 1, file: "Softmax.swift", summary: "a softmax that survives logits near 1000"),
@@ -68,10 +69,12 @@ public enum GradedExercises {
               summary: "add GELU to the engine's tape (value and local backward), checked by finite differences and "
                 + "by training a tiny network through it", kind: .lab),
 
-        .init(id: "horizontal-flip", lesson: 4, file: "HorizontalFlip.swift", summary: "a picture mirrored left to right"),
+        .init(id: "horizontal-flip", lesson: 4, file: "HorizontalFlip.swift",
+              summary: "a picture mirrored left to right"),
         .init(id: "cutout", lesson: 4, file: "Cutout.swift", summary: "a square of zeros, clipped at the edges"),
         .init(id: "mixup", lesson: 4, file: "MixUp.swift", summary: "two pictures and their labels blended"),
-        .init(id: "cutmix", lesson: 4, file: "CutMix.swift", summary: "a box pasted from another picture, labels by area"),
+        .init(id: "cutmix", lesson: 4, file: "CutMix.swift",
+              summary: "a box pasted from another picture, labels by area"),
         .init(id: "augment-clothes", lesson: 4, file: "AugmentClothes.swift",
               summary: "an augmentation pipeline that keeps the labels of Fashion-MNIST photos and shrinks the "
                 + "train–validation gap of a real training run", kind: .lab),
@@ -79,7 +82,8 @@ public enum GradedExercises {
         .init(id: "cross-entropy-gradient", lesson: 5, file: "CrossEntropyGradient.swift",
               summary: "d cross-entropy / d logits = softmax − one-hot"),
         .init(id: "fgsm", lesson: 5, file: "FGSM.swift", summary: "one targeted fast-gradient-sign step"),
-        .init(id: "linf-projection", lesson: 5, file: "LinfProjection.swift", summary: "back into the ε-box and [0, 1]"),
+        .init(id: "linf-projection", lesson: 5, file: "LinfProjection.swift",
+              summary: "back into the ε-box and [0, 1]"),
         .init(id: "pgd-step", lesson: 5, file: "PGDStep.swift", summary: "a sign step followed by the projection"),
         .init(id: "targeted-attack", lesson: 5, file: "TargetedAttack.swift",
               summary: "PGD on the real Lite0: a photo the check chooses must become its target class after the "
@@ -120,7 +124,8 @@ extension Notebook {
         var items = exercises.map { exercise in
             "`\(exercise.file)`" + (exercise.kind == .lab ? " (lab)" : "") + ": \(exercise.summary)."
         }
-        items.append("Open them in `Exercises/\(directory)/`, then check them: `\(GradedExercises.command(lesson: lesson))` "
+        items.append("Open them in `Exercises/\(directory)/`, then check them: "
+            + "`\(GradedExercises.command(lesson: lesson))` "
             + "(a hint: `swift run grader --hint \(exercises[0].id)`). Lab exercises run the real network and take "
             + "longer; the grader prints each one's time limit.")
         list("Graded exercises", items)

@@ -36,8 +36,10 @@ public enum LabCache {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try CheckpointFile.writeSafetensors(
             [
-                NamedTensor(name: "inputs", shape: dataset.inputs.shape, dtype: .float32, scalars: dataset.inputs.scalars),
-                NamedTensor(name: "labels", shape: [dataset.count], dtype: .float32, scalars: dataset.labels.map(Float.init)),
+                NamedTensor(
+                    name: "inputs", shape: dataset.inputs.shape, dtype: .float32, scalars: dataset.inputs.scalars),
+                NamedTensor(
+                    name: "labels", shape: [dataset.count], dtype: .float32, scalars: dataset.labels.map(Float.init)),
             ], to: url.path, metadata: ["name": name])
         return dataset
     }

@@ -49,7 +49,8 @@ extension Lesson01 {
     /// Pictures the student does not choose, made from the sample photos so that their content — and so the
     /// answer — depends on how they are framed: a wide off-centre crop, a tall squeezed copy, and an exact 224×224.
     static func oddSizedPictures() throws -> [(String, Image)] {
-        let chelsea = try Lab.photo("chelsea.png"), dog = try Lab.photo("dog.jpg"), giraffe = try Lab.photo("giraffe.jpg")
+        let chelsea = try Lab.photo("chelsea.png"), dog = try Lab.photo("dog.jpg")
+        let giraffe = try Lab.photo("giraffe.jpg")
         return [
             ("chelsea.png cropped to 301×187 at (120, 60)", chelsea.cropped(x: 120, y: 60, width: 301, height: 187)),
             ("dog.jpg resized to 97×250", dog.resized(width: 97, height: 250)),
@@ -66,8 +67,8 @@ extension Lesson01 {
         let got = classify(picture, model)
         let input = "\(name) (\(picture.width)×\(picture.height))"
         func top5(_ probabilities: [Float]) -> String {
-            Lab.ranking(probabilities, count: 5).map { Lab.describe($0, probability: probabilities[$0], labels: labels) }
-                .joined(separator: ", ")
+            Lab.ranking(probabilities, count: 5)
+                .map { Lab.describe($0, probability: probabilities[$0], labels: labels) }.joined(separator: ", ")
         }
         guard got.count == expected.count else {
             throw CheckFailure(

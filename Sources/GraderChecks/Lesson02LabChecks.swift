@@ -58,14 +58,16 @@ extension Lesson02 {
         let logits = withoutGradients { withLearningPhase(.inference) { head(test.inputs.detached()) } }
         guard logits.shape == [test.count, 10] else {
             throw CheckFailure(
-                input: input, expected: "logits of shape [\(test.count), 10]", got: "shape \(Lab.describe(shape: logits.shape))")
+                input: input, expected: "logits of shape [\(test.count), 10]",
+                got: "shape \(Lab.describe(shape: logits.shape))")
         }
         let evaluation = Trainer.evaluate(head, on: test)
         guard evaluation.accuracy >= bar else {
             let chance = evaluation.accuracy < 0.2 ? " — about chance: is the head trained at all?" : ""
             throw CheckFailure(
                 input: input, expected: "test accuracy ≥ \(formatted(Float(bar)))",
-                got: "test accuracy \(formatted(Float(evaluation.accuracy))) (loss \(formatted(Float(evaluation.loss))))",
+                got: "test accuracy \(formatted(Float(evaluation.accuracy))) "
+                    + "(loss \(formatted(Float(evaluation.loss))))",
                 detail: "your head reached \(String(format: "%.1f", evaluation.accuracy * 100))% on the held-back "
                     + "pictures; needs \(String(format: "%.0f", bar * 100))%\(chance)")
         }

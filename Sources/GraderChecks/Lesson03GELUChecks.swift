@@ -26,20 +26,21 @@ extension Lesson03 {
                     let y = withoutGradients { gelu(x) }
                     guard y.shape == x.shape else {
                         throw CheckFailure(
-                            input: "x of shape [3, 667]", expected: "shape [3, 667]", got: "shape \(Lab.describe(shape: y.shape))")
+                            input: "x of shape [3, 667]", expected: "shape [3, 667]",
+                            got: "shape \(Lab.describe(shape: y.shape))")
                     }
                     try expectClose(
                         y.scalars, points.map { Float(exactGELU(Double($0))) }, input: "x = −10, −9.99, …, 10",
                         tolerance: Tolerance(absolute: 1e-5, relative: 1e-4)) { "x = \(formatted(points[$0]))" }
                 },
-                Check(id: "gelu/on-the-tape", name: "records on the tape: gelu of a gradient leaf requires a gradient") {
+                Check(id: "gelu/on-the-tape", name: "records on the tape: gelu of a gradient leaf needs a gradient") {
                     let x = Tensor([-1, 0, 1]).requiringGradient()
                     guard gelu(x).requiresGradient else {
                         throw CheckFailure(
                             input: "x = [−1, 0, 1], requiringGradient()", expected: "a result that requires a gradient",
                             got: "a result with no gradient graph",
-                            detail: "return value.recorded(from: [x]) { upstream in [...] }: without it, nothing before "
-                                + "your op ever gets a gradient")
+                            detail: "return value.recorded(from: [x]) { upstream in [...] }: without it, nothing "
+                                + "before your op ever gets a gradient")
                     }
                 },
                 Check(
@@ -53,9 +54,8 @@ extension Lesson03 {
                     let gradient = (gelu(x) * Tensor(weights)).sum().gradient(for: x).scalars
                     let exact = zip(points, weights).map { Float(exactGELUDerivative(Double($0)) * Double($1)) }
                     let input = "d/dx Σ w·gelu(x) at 203 points of [−4, 4], w random in [−1, 1]"
-                    try expectClose(gradient, exact, input: input, tolerance: Tolerance(absolute: 1e-4, relative: 1e-3)) {
-                        "x = \(formatted(points[$0]))"
-                    }
+                    let tolerance = Tolerance(absolute: 1e-4, relative: 1e-3)
+                    try expectClose(gradient, exact, input: input, tolerance: tolerance) { "x = \(formatted(points[$0]))" }
                     // Central differences of the student's own values (Float, step 10⁻²).
                     let step: Float = 1e-2
                     let plus = withoutGradients { gelu(Tensor(points.map { $0 + step })) }.scalars

@@ -10,7 +10,8 @@ extension Lesson03 {
 
     public static func freezeChecks(_ prepare: @escaping PrepareForFineTuning) -> ExerciseChecks {
         ExerciseChecks(
-            id: "freeze-blocks", lesson: 3, file: "FreezeBlocks.swift", function: "prepareForFineTuning(_:trainableBlocks:)",
+            id: "freeze-blocks", lesson: 3, file: "FreezeBlocks.swift",
+            function: "prepareForFineTuning(_:trainableBlocks:)",
             checks: [
                 Check(
                     id: "freeze-blocks/classifier-only", name: "0 blocks: only the classifier trains (exact counts)",
@@ -108,7 +109,8 @@ extension Lesson03 {
         }
         if !movedFrozen.isEmpty {
             throw CheckFailure(
-                input: input, expected: "frozen weights unchanged", got: "\(movedFrozen.count) moved: \(list(movedFrozen))")
+                input: input, expected: "frozen weights unchanged",
+                got: "\(movedFrozen.count) moved: \(list(movedFrozen))")
         }
         let classifierStuck = stuck.filter { $0.hasPrefix("_fc.") }
         if !classifierStuck.isEmpty {

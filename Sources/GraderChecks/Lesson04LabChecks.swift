@@ -35,7 +35,8 @@ extension Lesson04 {
                 },
                 Check(
                     id: "augment-clothes/shrinks-gap",
-                    name: "a 40-epoch run on 200 photos: the train–validation gap shrinks by ≥ 5 points, validation within 6",
+                    name: "a 40-epoch run on 200 photos: the train–validation gap shrinks by ≥ 5 points "
+                        + "(validation accuracy within 6)",
                     timeLimit: 300, memoryLimitMegabytes: 3072
                 ) {
                     try checkGap(make())
@@ -99,7 +100,8 @@ extension Lesson04 {
             .fit(judgeTraining, epochs: 60)
         var generator = SeededGenerator(seed: 4011)
         let augmented = augmentation(validation.inputs, using: &generator)
-        let clean = try LabCache.dataset(named: "lesson04-fashion-test-\(augmentationRun.validationPerClass)-lite0-112px") {
+        let name = "lesson04-fashion-test-\(augmentationRun.validationPerClass)-lite0-112px"
+        let clean = try LabCache.dataset(named: name) {
             TensorDataset(inputs: features(of: validation.inputs, model: model), labels: validation.labels)
         }
         let changed = TensorDataset(inputs: features(of: augmented, model: model), labels: validation.labels)
@@ -120,7 +122,9 @@ extension Lesson04 {
     static func features(of pictures: Tensor, model: EfficientNetLite0) -> Tensor {
         let count = pictures.shape[0]
         let parts = stride(from: 0, to: count, by: 50).map { start in
-            let images = (start..<min(start + 50, count)).map { Image(pictures, index: $0).resized(width: 112, height: 112) }
+            let images = (start..<min(start + 50, count)).map {
+                Image(pictures, index: $0).resized(width: 112, height: 112)
+            }
             return withoutGradients { model.features(Tensor(stacking: images)) }
         }
         return concatenate(parts, alongAxis: 0)
@@ -156,7 +160,8 @@ extension Lesson04 {
     /// The network trained without augmentation, from the cache when it is there.
     public static func plainRun(training: TensorDataset) throws -> any Layer {
         let model = smallNetwork()
-        let url = LabCache.directory.appendingPathComponent("lesson04-plain-cnn32-\(augmentationRun.epochs).safetensors")
+        let url = LabCache.directory
+            .appendingPathComponent("lesson04-plain-cnn32-\(augmentationRun.epochs).safetensors")
         if (try? model.loadWeights(from: url.path)) != nil { return model }
         train(model, on: training, augmentation: nil)
         try FileManager.default.createDirectory(at: LabCache.directory, withIntermediateDirectories: true)

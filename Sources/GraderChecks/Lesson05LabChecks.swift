@@ -58,11 +58,13 @@ extension Lesson05 {
         // The PNG keeps [0, 1] whatever the attack returns: values outside are clipped by the file itself.
         let outside = result.scalars.filter { $0 < -1e-6 || $0 > 1 + 1e-6 }.count
         guard largest <= epsilon + 1e-4 else {
-            let index = zip(saved.scalars, pixels.scalars).enumerated().max { abs($0.1.0 - $0.1.1) < abs($1.1.0 - $1.1.1) }!.offset
+            let changes = zip(saved.scalars, pixels.scalars).map { abs($0 - $1) }
+            let index = changes.indices.max { changes[$0] < changes[$1] }!
             let (pixel, channel) = (index / 3, index % 3)
             throw CheckFailure(
                 input: input, expected: "every value within \(levels)/255 of the photo",
-                got: "a change of \(formatted(levelsMoved))/255 at x \(pixel % 224), y \(pixel / 224), channel \(channel)",
+                got: "a change of \(formatted(levelsMoved))/255 at x \(pixel % 224), y \(pixel / 224), "
+                    + "channel \(channel)",
                 detail: "the perturbation leaves the ε-box: project every step back into "
                     + "[photo − ε, photo + ε] ∩ [0, 1]")
         }

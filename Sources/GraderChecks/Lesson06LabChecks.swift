@@ -50,7 +50,8 @@ extension Lesson06 {
         let outside = pixels.scalars.filter { !($0 >= -1e-6 && $0 <= 1 + 1e-6) }.count
         guard outside == 0 else {
             throw CheckFailure(
-                input: input, expected: "every value in [0, 1]", got: "\(outside) values outside [0, 1] (or not numbers)",
+                input: input, expected: "every value in [0, 1]",
+                got: "\(outside) values outside [0, 1] (or not numbers)",
                 detail: "clamp the picture to [0, 1] after every step")
         }
         let probabilities = Lab.probabilities(of: pixels, model: model)
@@ -59,7 +60,8 @@ extension Lesson06 {
         let measured = "p = \(formatted(probabilities[target])) for \(labels[target]) (top-1 "
             + "\(Lab.describe(top1, probability: probabilities[top1], labels: labels))), total variation "
             + formatted(variation)
-        let expected = "p ≥ \(formatted(idealProbabilityBar)) and total variation ≤ \(formatted(idealTotalVariationBound))"
+        let expected = "p ≥ \(formatted(idealProbabilityBar)) and total variation ≤ "
+            + formatted(idealTotalVariationBound)
         guard probabilities[target] >= idealProbabilityBar else {
             throw CheckFailure(
                 input: input, expected: expected, got: measured,
