@@ -99,6 +99,15 @@ public enum GradedExercises {
         .init(id: "smooth-ideal-image", lesson: 6, file: "SmoothIdealImage.swift",
               summary: "an ideal image on the real Lite0 for a class the check names: p ≥ 0.9 with a bound on "
                 + "total variation", kind: .lab),
+
+        .init(id: "distillation-loss", lesson: 7, file: "DistillationLoss.swift",
+              summary: "T² · KL(teacher ‖ student) at temperature T, mixed with the hard-label loss"),
+        .init(id: "residual-block", lesson: 7, file: "ResidualBlock.swift",
+              summary: "two layers plus a shortcut (projected when the sizes differ), ReLU after the sum"),
+        .init(id: "weight-average", lesson: 7, file: "WeightAverage.swift",
+              summary: "the running average of weight snapshots (SWA)"),
+        .init(id: "gradient-accumulation", lesson: 7, file: "GradientAccumulation.swift",
+              summary: "batch gradients combined into the big batch's gradient"),
     ]
 
     /// The exercises of lesson `number`, in order.
