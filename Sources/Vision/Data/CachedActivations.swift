@@ -39,3 +39,13 @@ extension EfficientNetLite0 {
         return String(hash, radix: 16)
     }
 }
+
+extension EfficientNetTail {
+    /// The pooled 1280-d features of activations entering `firstBlock`, in inference mode without gradients, with
+    /// the same labels: what a new head trains on. Concretely: `[N, h, w, c]` → `[N, 1280]`.
+    public func features(of activations: TensorDataset) -> TensorDataset {
+        withLearningPhase(.inference) {
+            withoutGradients { TensorDataset(inputs: features(activations.inputs), labels: activations.labels) }
+        }
+    }
+}
