@@ -23,5 +23,6 @@ struct ConfidenceIntervalTests {
         #expect(first.accuracyInterval == wilsonInterval(successes: 3, trials: 5))
         let changes = first.changes(to: second)
         #expect(changes.fixed == 2 && changes.broken == 1)
+        #expect(abs(mcNemarStatistic(changes) - 1.0 / 3) < 1e-12 && mcNemarStatistic((0, 0)) == 0)
     }
 }

@@ -46,3 +46,13 @@ extension Evaluation {
         return (fixed, broken)
     }
 }
+
+/// McNemar's χ² statistic (without continuity correction) for two classifiers on the same examples: `fixed` and
+/// `broken` are the examples only the second, or only the first, gets right (see `Evaluation.changes(to:)`).
+/// Above 3.84 the two differ at the 95% level (one degree of freedom).
+public func mcNemarStatistic(_ changes: (fixed: Int, broken: Int)) -> Double {
+    let discordant = changes.fixed + changes.broken
+    guard discordant > 0 else { return 0 }
+    let difference = Double(changes.fixed - changes.broken)
+    return difference * difference / Double(discordant)
+}
