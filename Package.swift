@@ -35,7 +35,9 @@ let package = Package(
 
         // MARK: The teaching engine
         .target(name: "Randomness"),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
+        /// The hottest loops in C for AVX2 + FMA, chosen at run time (Swift cannot target an ISA per function).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
