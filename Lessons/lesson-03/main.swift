@@ -366,4 +366,5 @@ book.exercises([
     "Let BatchNorm train (unfreezeAll(batchNormTrainable: true)) and compare the test accuracy.",
     "Gradual unfreezing (ULMFiT): the last block, then three, then all. Does it beat unfreezing all at once?",
 ])
+book.gradedExercises()
 book.finish()
