@@ -88,7 +88,7 @@ extension Tensor {
     /// Returns this (node-free) value as the output of an op on `inputs`, with `backward` mapping
     /// d(loss)/d(output) to one d(loss)/d(input) per input (nil where not needed).
     /// Records nothing when no input requires gradients or recording is off.
-    func recorded(from inputs: [Tensor], operation: String = #function,
+    public func recorded(from inputs: [Tensor], operation: String = #function,
                   backward: @escaping (_ upstream: Tensor) -> [Tensor?]) -> Tensor {
         guard inputs.contains(where: { $0.node != nil }), GradientRecording.isEnabled else { return self }
         var output = self
