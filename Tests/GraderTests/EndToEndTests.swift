@@ -87,7 +87,7 @@ struct EndToEndTests {
                 "CutMix.swift":
                     "    let hog = [Float](repeating: 1, count: 1 << 30)\n    return hog.isEmpty ? second : first",
             ], solutions: ["HorizontalFlip.swift"])
-        let start = Date()
+
         let report = try Grader(configuration: configuration(timeLimit: 2)).grade(lessons: [4])
         let exercises = Dictionary(uniqueKeysWithValues: report.lessons[0].exercises.map { ($0.id, $0) })
         #expect(exercises["horizontal-flip"]?.status == .pass)
@@ -105,7 +105,6 @@ struct EndToEndTests {
         let cutMix = try #require(exercises["cutmix"])
         #expect(cutMix.status == .fail)
         #expect(cutMix.checks.allSatisfy { $0.message?.hasPrefix("ran out of memory (the limit is 512 MB)") == true })
-        #expect(Date().timeIntervalSince(start) < 120)
     }
 
     @Test("a compile error is reported with file and line, and the lesson's other exercises are still graded")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Imaging
 
-/// Originals of the reference inputs in `../shared/ref/images` (made by Pillow: RGB, centre crop,
+/// Originals of the reference inputs in `Tests/Reference/images` (made by Pillow: RGB, centre crop,
 /// `resize((224, 224), BILINEAR)`).
 private let referencePhotos = [
     ("chelsea.png", "chelsea.png"), ("coffee.png", "coffee.png"), ("astronaut.png", "astronaut.png"),

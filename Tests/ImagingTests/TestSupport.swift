@@ -29,9 +29,9 @@ enum TestPaths {
         return path
     }
 
-    /// `<root>/../shared/ref/images/NAME`: 224x224 inputs made by Pillow.
+    /// `<root>/Tests/Reference/images/NAME`: 224x224 inputs made by Pillow.
     static func referenceImage(_ name: String) -> String {
-        packageRoot.appendingPathComponent("../shared/ref/images/\(name)").standardizedFileURL.path
+        packageRoot.appendingPathComponent("Tests/Reference/images/\(name)").path
     }
 
     /// A fresh, empty directory for one test's files.

@@ -24,7 +24,7 @@ struct LabClassifyTests {
 
     @Test("a 224x224 photo is used as is: the reference PNG gives PyTorch's probability")
     func exactSizeUsedAsIs() throws {
-        let reference = LessonRunner.packageRoot.appendingPathComponent("../shared/ref/images/dog.png").path
+        let reference = LessonRunner.packageRoot.appendingPathComponent("Tests/Reference/images/dog.png").path
         let result = try LabRunner.run(["classify", reference, "--top", "1", "--json"])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("\"index\" : 235"))

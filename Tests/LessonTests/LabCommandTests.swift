@@ -37,11 +37,9 @@ enum LabRunner {
         FileManager.default.temporaryDirectory.appendingPathComponent("lab-\(UUID().uuidString).png").path
     }
 
-    /// The reference dog photo (224×224), or the asset when shared/ref is not beside the checkout.
+    /// The reference dog photo (224×224, Tests/Reference/images).
     static var dogPhoto: String {
-        let reference = LessonRunner.packageRoot.appendingPathComponent("../shared/ref/images/dog.png")
-            .standardizedFileURL.path
-        return FileManager.default.fileExists(atPath: reference) ? reference : "Assets/photos/dog.jpg"
+        LessonRunner.packageRoot.appendingPathComponent("Tests/Reference/images/dog.png").path
     }
 }
 

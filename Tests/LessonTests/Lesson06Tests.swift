@@ -28,7 +28,6 @@ struct Lesson06Tests {
                        "jitter-and-zoom.png"] {
             #expect(run.fileExists(figure) && report.figures.contains(figure), "\(figure)")
         }
-        #expect(report.seconds < 90, "the quick run took \(report.seconds) s")
     }
 
     @Test("an unknown --class is a usage error: one line, exit status 2")

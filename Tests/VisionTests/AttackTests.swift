@@ -1,5 +1,5 @@
-// Total variation and adversarial attacks; the attack tests run the real
-// pretrained Lite0 and reproduce the PyTorch reference (shared/ref/README.md, "Targeted FGSM").
+// Total variation and adversarial attacks; the attack tests run the real pretrained Lite0 and reproduce the
+// PyTorch reference (Tests/Reference/README.md, `fgsm_dog_to285.png`).
 
 import Engine
 import Foundation

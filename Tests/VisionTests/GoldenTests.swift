@@ -1,5 +1,5 @@
 // The definition of "the port is right": the Swift Lite0 reproduces PyTorch's logits and gradients on the real
-// weights and real photos (shared/ref/README.md).
+// weights and real photos (Tests/Reference/README.md).
 
 import Engine
 import Foundation
