@@ -130,8 +130,10 @@ public struct IdealImageSearch: Sendable {
     }
 
     /// Runs the search with `model`'s weights frozen (restored afterwards), calling `onStep` after every step.
-    /// `optimizer` replaces the default `Adam(learningRate:schedule:)`.
-    public func generate(with model: some Layer, optimizer: Optimizer? = nil,
+    /// `optimizer` replaces the default `Adam(learningRate:schedule:)`. Every `observeEvery` steps (0: never)
+    /// `observe` gets the step number and the current 8-bit picture, e.g. to ask other networks about it.
+    public func generate(with model: some Layer, optimizer: Optimizer? = nil, observeEvery: Int = 0,
+                         observe: (_ step: Int, _ picture: Image) -> Void = { _, _ in },
                          onStep: (IdealImageStep) -> Void = { _ in }) throws -> IdealImageResult {
         try validate()
         let started = Date()
@@ -159,6 +161,9 @@ public struct IdealImageSearch: Sendable {
                 onStep(entry)
                 optimizer.update([image.parameter], with: [gradient])
                 image.project()
+                if observeEvery > 0 && (step % observeEvery == 0 || step == steps) {
+                    observe(step, Image(onEightBitGrid(withoutGradients { image.pixels() })))
+                }
             }
             return history
         }
