@@ -10,6 +10,28 @@
 // no graph. `gradients(for:)` sorts the graph topologically once and walks it backwards, returning fresh
 // gradients on every call (calling it twice gives the same answer; micrograd issue #53 cannot happen here).
 //
+// The tape is open: `recorded(from:operation:backward:)` is public, so any module (NN, Vision, a lesson, a
+// student's exercise) defines a differentiable op exactly as the engine does, and `checkGradient(of:at:)`
+// (GradientCheck.swift) compares its backward with finite differences. For example, softplus ln(1 + eˣ):
+//
+//     import Engine
+//     import Foundation
+//
+//     /// ln(1 + eˣ), element-wise (PyTorch: `F.softplus`).
+//     func softplus(_ x: Tensor) -> Tensor {
+//         let value = Tensor(shape: x.shape, scalars: x.scalars.map { log(1 + exp($0)) })   // 1. the value
+//         return value.recorded(from: [x]) { upstream in                                   // 2. the parents
+//             // d softplus/dx = σ(x)                                                      // 3. local backward
+//             [upstream * sigmoid(x)]
+//         }                                                                                // 4. return
+//     }
+//
+//     let check = checkGradient(of: softplus, at: Tensor.random(normal: [3, 4], seed: 1))
+//     assert(check.worst < 1e-2)
+//
+// The backward closure runs with recording off and must return one gradient per input, each with its input's
+// shape (or nil where that input needs none); a wrong count or shape stops with the op's name.
+//
 // The only mutable state outside tensors is the task-local flag `GradientRecording.isEnabled`, which
 // `withoutGradients { }` turns off for the current task/thread only.
 
@@ -85,9 +107,13 @@ extension Tensor {
         return copy
     }
 
-    /// Returns this (node-free) value as the output of an op on `inputs`, with `backward` mapping
-    /// d(loss)/d(output) to one d(loss)/d(input) per input (nil where not needed).
-    /// Records nothing when no input requires gradients or recording is off.
+    /// Returns this (node-free) value as the output of a differentiable op on `inputs`: the public way to add an
+    /// op to the tape from any module (see the example at the top of Autodiff.swift).
+    ///
+    /// `backward` maps d(loss)/d(output) (the shape of `self`) to one d(loss)/d(input) per input, in order, each
+    /// of that input's shape, or nil where no gradient is needed. It runs with recording off. Records nothing
+    /// when no input requires gradients or recording is off, so inference pays nothing.
+    /// `operation` names the op in error messages (default: the calling function's name).
     public func recorded(from inputs: [Tensor], operation: String = #function,
                   backward: @escaping (_ upstream: Tensor) -> [Tensor?]) -> Tensor {
         guard inputs.contains(where: { $0.node != nil }), GradientRecording.isEnabled else { return self }

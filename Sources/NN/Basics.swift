@@ -12,7 +12,7 @@ public final class Sequential: Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1($0) }
+        hooked(layers.reduce(input) { $1($0) })
     }
 }
 
@@ -20,7 +20,7 @@ public final class Sequential: Layer {
 public final class Activation: Layer {
     public let function: (Tensor) -> Tensor
     public init(_ function: @escaping (Tensor) -> Tensor) { self.function = function }
-    public func callAsFunction(_ input: Tensor) -> Tensor { function(input) }
+    public func callAsFunction(_ input: Tensor) -> Tensor { hooked(function(input)) }
 }
 
 /// Zeroes each element with probability `rate` while training and scales the rest by 1/(1 − rate)
@@ -36,8 +36,8 @@ public final class Dropout: Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        guard LearningPhase.current == .training, rate > 0 else { return input }
-        return dropout(input, rate: rate, generator: &generator)
+        guard LearningPhase.current == .training, rate > 0 else { return hooked(input) }
+        return hooked(dropout(input, rate: rate, generator: &generator))
     }
 }
 
@@ -45,6 +45,6 @@ public final class Dropout: Layer {
 public final class Flatten: Layer {
     public init() {}
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        input.reshaped(to: [input.shape[0], input.scalarCount / max(input.shape[0], 1)])
+        hooked(input.reshaped(to: [input.shape[0], input.scalarCount / max(input.shape[0], 1)]))
     }
 }

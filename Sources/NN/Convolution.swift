@@ -34,7 +34,8 @@ public final class Conv2D: Layer {
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        conv2d(input, filter: weight.value, bias: bias?.value, stride: stride, padding: padding, groups: groups)
+        hooked(conv2d(input, filter: weight.value, bias: bias?.value, stride: stride, padding: padding,
+                      groups: groups))
     }
 }
 
@@ -58,6 +59,6 @@ public final class Dense: Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let product = matmul(input, weight.value, transposeB: true)
-        return bias.map { product + $0.value } ?? product
+        return hooked(bias.map { product + $0.value } ?? product)
     }
 }

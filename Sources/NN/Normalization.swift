@@ -11,8 +11,10 @@ public final class BatchNorm: Layer {
     public let runningMean: Parameter
     public let runningVariance: Parameter
     public let epsilon: Float
-    /// PyTorch's convention: running = (1 − momentum)·running + momentum·batch.
-    public let momentum: Float
+    /// PyTorch's convention: running = (1 − momentum)·running + momentum·batch. Recomputing the statistics
+    /// (`recomputeBatchNormStatistics`) sets it to 1/k on the k-th batch, which makes the running values exact
+    /// averages.
+    public var momentum: Float
 
     public init(featureCount: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
         weight = Parameter(Tensor(ones: [featureCount]))
@@ -32,8 +34,8 @@ public final class BatchNorm: Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard usesBatchStatistics else {
-            return batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
-                             scale: weight.value, offset: bias.value, epsilon: epsilon)
+            return hooked(batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
+                                    scale: weight.value, offset: bias.value, epsilon: epsilon))
         }
         let (output, batchMean, batchVariance) = batchNormTraining(input, scale: weight.value, offset: bias.value,
                                                                    epsilon: epsilon)
@@ -42,6 +44,6 @@ public final class BatchNorm: Layer {
         let unbiased = batchVariance.detached() * (count / max(count - 1, 1))
         runningMean.assign(runningMean.value * (1 - momentum) + batchMean.detached() * momentum)
         runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
-        return output
+        return hooked(output)
     }
 }

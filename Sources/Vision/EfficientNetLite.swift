@@ -100,7 +100,7 @@ public final class MBConvBlock: Layer {
         if let expandConv, let expandNorm { x = relu6(expandNorm(expandConv(x))) }
         x = relu6(depthwiseNorm(depthwiseConv(x)))
         x = projectNorm(projectConv(x))
-        guard hasResidual else { return x }
+        guard hasResidual else { return hooked(x) }
         if LearningPhase.current == .training && dropConnectRate > 0 {
             // Drop-connect: keep each sample's branch with probability 1 − rate, scaled to keep its expectation.
             let keep = 1 - dropConnectRate
@@ -109,7 +109,7 @@ public final class MBConvBlock: Layer {
             }
             x = x * Tensor(shape: [input.shape[0], 1, 1, 1], scalars: mask)
         }
-        return x + input
+        return hooked(x + input)
     }
 }
 
@@ -204,7 +204,7 @@ public final class EfficientNetLite: Layer, ImageClassifier {
 
     /// Logits for `[N, S, S, 3]` pixels in [0, 1] (S = `variant.inputSize`).
     public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier(dropout(features(pixels)))
+        hooked(classifier(dropout(features(pixels))))
     }
 
     /// The 1280-d globally pooled features (the frozen base's embedding) for pixels in [0, 1].

@@ -8,13 +8,19 @@ public struct TensorDataset: Sendable {
     public let inputs: Tensor
     /// The class of each example.
     public let labels: [Int]
+    /// Optional per-example targets `[N, …]` that travel with the examples through `subset` and `batches`, e.g.
+    /// a teacher's logits for distillation (read them in `Trainer.batchLoss`).
+    public let targets: Tensor?
 
-    /// Examples from stacked inputs `[N, …]` and N labels.
-    public init(inputs: Tensor, labels: [Int]) {
+    /// Examples from stacked inputs `[N, …]`, N labels and optionally N targets.
+    public init(inputs: Tensor, labels: [Int], targets: Tensor? = nil) {
         precondition(inputs.rank >= 1 && inputs.shape[0] == labels.count,
                      "\(labels.count) labels for inputs of shape \(inputs.shape)")
+        precondition(targets.map { $0.rank >= 1 && $0.shape[0] == labels.count } ?? true,
+                     "targets of shape \(targets?.shape ?? []) for \(labels.count) examples")
         self.inputs = inputs.detached()
         self.labels = labels
+        self.targets = targets?.detached()
     }
 
     /// The number of examples.
@@ -25,18 +31,23 @@ public struct TensorDataset: Sendable {
 
     /// The examples at `indices`, in that order (repeats allowed).
     public func subset(_ indices: [Int]) -> TensorDataset {
-        let rowSize = exampleShape.reduce(1, *)
+        TensorDataset(inputs: Self.rows(indices, of: inputs), labels: indices.map { labels[$0] },
+                      targets: targets.map { Self.rows(indices, of: $0) })
+    }
+
+    /// The rows `indices` of `tensor` `[N, …]`, stacked.
+    private static func rows(_ indices: [Int], of tensor: Tensor) -> Tensor {
+        let rowShape = Array(tensor.shape.dropFirst()), rowSize = rowShape.reduce(1, *), count = tensor.shape[0]
         var values = [Float](repeating: 0, count: indices.count * rowSize)
         values.withUnsafeMutableBufferPointer { out in
-            inputs.scalars.withUnsafeBufferPointer { x in
+            tensor.scalars.withUnsafeBufferPointer { x in
                 for (row, index) in indices.enumerated() {
                     precondition(index >= 0 && index < count, "index \(index) is outside 0..<\(count)")
                     for k in 0..<rowSize { out[row * rowSize + k] = x[index * rowSize + k] }
                 }
             }
         }
-        return TensorDataset(inputs: Tensor(shape: [indices.count] + exampleShape, scalars: values),
-                             labels: indices.map { labels[$0] })
+        return Tensor(shape: [indices.count] + rowShape, scalars: values)
     }
 
     /// Consecutive batches of at most `size` examples (the last may be smaller), in order, or shuffled with

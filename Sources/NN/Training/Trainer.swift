@@ -61,6 +61,9 @@ public final class Trainer {
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
+    /// When set, the loss of a training batch from the whole batch (labels and `targets`), used instead of
+    /// `loss`; e.g. `{ distillationLoss(studentLogits: $0, teacherLogits: $1.targets!, labels: $1.labels, …) }`.
+    public var batchLoss: ((_ logits: Tensor, _ batch: TensorDataset) -> Tensor)?
     /// Called in order at the start, after every epoch and at the end of `fit`.
     public var callbacks: [any TrainingCallback]
     /// Called after every epoch with its log (print it, advance a progress bar, record weights…).
@@ -103,7 +106,7 @@ public final class Trainer {
             for (index, batch) in batches.enumerated() {
                 let (batchLoss, batchCorrect) = withLearningPhase(.training) { () -> (Double, Int) in
                     let logits = model(batch.inputs)
-                    var total = loss(logits, batch.labels)
+                    var total = self.batchLoss?(logits, batch) ?? loss(logits, batch.labels)
                     if let regularization { total = total + regularization.penalty(on: penalised) }
                     optimizer.accumulate(total.gradients(for: parameters.map(\.value)), for: parameters)
                     let hits = zip(logits.argmax(), batch.labels).filter { $0 == $1 }.count

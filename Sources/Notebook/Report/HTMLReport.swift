@@ -80,6 +80,10 @@ struct HTMLReport {
             let output = cell.output.trimmingCharacters(in: .newlines)
             if !output.isEmpty { html += "\n<pre class=\"output\">\(HTML.escape(stripANSI(output)))</pre>" }
             return html + "</div>"
+        case .listing(let listing):
+            var html = "<div class=\"cell listing\"><div class=\"cell-head\"><span>listing \(HTML.escape(listing.name))"
+            html += "</span><span>\(HTML.escape(listing.location))</span></div>\n"
+            return html + "<pre class=\"code\"><code>\(Highlighter.html(listing.source))</code></pre></div>"
         case .table(let headers, let rows, let caption):
             let columns = max(headers.count, rows.map(\.count).max() ?? 0)
             let numeric = (0..<columns).map { c in

@@ -36,6 +36,7 @@ enum HTMLStyle {
         pre { margin: 0; overflow-x: auto; font: 13px/1.55 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo,
           Consolas, monospace; tab-size: 4; }
         pre.code { background: var(--code-bg); border: 1px solid var(--rule); border-radius: 8px; padding: 12px 16px; }
+        .listing pre.code { border-style: dashed; }
         pre.output { border-left: 3px solid var(--rule); padding: 8px 14px; margin-top: 8px; background: var(--out-bg);
           color: #303840; font-size: 13.5px; white-space: pre-wrap; }
         .k { color: #cf222e; } .s { color: #0a3069; } .n { color: #0550ae; } .c { color: #6e7781; font-style: italic; }

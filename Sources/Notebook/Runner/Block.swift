@@ -4,6 +4,7 @@ enum Block: Equatable {
     case prose(String)
     case note(String)
     case cell(CellRecord)
+    case listing(ListingRecord)
     case table(headers: [String], rows: [[String]], caption: String?)
     case figure(FigureRecord)
     case list(title: String, items: [String])
@@ -19,6 +20,14 @@ struct CellRecord: Equatable {
     /// What the cell printed to standard output.
     var output: String
     var seconds: Double
+}
+
+/// Declarations shown from the lesson's source (`book.listing("name")`), not run.
+struct ListingRecord: Equatable {
+    var name: String
+    var source: String
+    /// "lesson-04/main.swift:20-41"
+    var location: String
 }
 
 /// A figure written next to the page.

@@ -146,12 +146,13 @@ public final class Notebook {
     // MARK: - Cells
 
     /// Runs `body` as a code cell: shows its source (read from this file at run time), runs it, records what it
-    /// prints and returns its result. If it throws, the error is reported with the cell and the program exits 1.
+    /// prints and returns its result. `body` may throw; `cell` itself never does: the error is reported with the
+    /// cell and the program exits 1, so a call needs no `try` (`let model = book.cell { try ... }`).
     @discardableResult
     public func cell<Result>(
         file: String = #filePath, line: Int = #line, column: Int = #column,
         _ body: () throws -> Result
-    ) rethrows -> Result {
+    ) -> Result {
         switch evaluate(file: file, line: line, column: column, body) {
         case .success(let result): return result
         case .failure(let failure): exitAfter(failure)
@@ -193,6 +194,24 @@ public final class Notebook {
             _ = readLine()
         }
         return outcome
+    }
+
+    /// Shows the declarations between the lines `// listing: name` and `// end listing` of the calling file (the
+    /// lesson's own source) as code on the page, without running anything. The region stays ordinary Swift, so
+    /// a lesson can declare a model or a function at the top level and still show it where the prose needs it.
+    /// A missing or unterminated marker is reported like a failing cell (exit 1).
+    public func listing(_ name: String, file: String = #filePath) {
+        let path = URL(fileURLWithPath: file)
+        let shortPath = "\(path.deletingLastPathComponent().lastPathComponent)/\(path.lastPathComponent)"
+        switch ListingSource.load(name: name, file: file) {
+        case .success(let region):
+            let record = ListingRecord(name: name, source: region.source,
+                                       location: "\(shortPath):\(region.lines.lowerBound)-\(region.lines.upperBound)")
+            blocks.append(.listing(record))
+            echo { $0.listing(name: name, source: region.source) }
+        case .failure(let error):
+            exitAfter(NotebookFailure(description: "listing \"\(name)\" in \(shortPath): \(error.description)"))
+        }
     }
 
     // MARK: - Figures and metrics

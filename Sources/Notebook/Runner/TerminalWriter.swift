@@ -57,6 +57,16 @@ struct TerminalWriter {
         _ = location
     }
 
+    /// Declarations shown from the lesson's source.
+    func listing(name: String, source: String) {
+        console.line()
+        console.line(console.styled("listing \(name)", "2"))
+        let bar = console.styled("┆", "2")
+        for line in Highlighter.terminal(source, console: console).split(separator: "\n", omittingEmptySubsequences: false) {
+            console.line("    \(bar) \(line)")
+        }
+    }
+
     /// The line after a cell: its running time when that is worth knowing.
     func cellFinished(seconds: Double) {
         if seconds >= 0.5 { console.line(console.styled("    (\(formatSeconds(seconds)))", "2")) }

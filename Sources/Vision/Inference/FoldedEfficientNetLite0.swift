@@ -91,7 +91,8 @@ extension EfficientNetLite0 {
     /// True when no gradient and no batch statistic can be asked of a pass over `pixels`, so the folded form
     /// gives the same result: the inference phase, and either recording is off or nothing requires a gradient.
     func canRunFolded(on pixels: Tensor) -> Bool {
-        guard LearningPhase.current == .inference else { return false }
+        // A forward hook must see every layer, and the folded pass skips the BatchNorm layers.
+        guard LearningPhase.current == .inference, !ForwardHook.isActive else { return false }
         return !GradientRecording.isEnabled || (!pixels.requiresGradient && trainableParameters.isEmpty)
     }
 }
