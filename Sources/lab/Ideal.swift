@@ -67,6 +67,8 @@ struct Ideal: ParsableCommand {
             throw ValidationError("--transforms must be standard or none, got \(transforms)")
         }
         guard output.hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got \(output)") }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard copies > 0 else { throw ValidationError("--copies must be positive, got \(copies)") }
         do { try search(size: 224).validate() } catch { throw ValidationError("\(error)") }
     }
 

@@ -13,7 +13,7 @@ import Testing
 private func finiteDifferenceError(of f: (Tensor) -> Tensor, at x: Tensor, samples: Int = 60,
                                    epsilon: Float = 1e-2) -> Double {
     let projection = Tensor.random(normal: withoutGradients { f(x) }.shape, seed: 99)
-    let loss = { (value: Tensor) in
+    func loss(_ value: Tensor) -> Double {
         zip(withoutGradients { f(value) }.scalars, projection.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
     }
     let leaf = x.requiringGradient()
@@ -55,6 +55,7 @@ struct ResamplingTests {
         }, at: x)
         #expect(error < 1e-3)
         #expect(transform.sampledBatch(of: x, copies: 2, using: &generator).shape == [2, 20, 20, 3])
+        #expect(transform.sampled(height: 20, width: 20, using: &generator).count == 3)   // scale, rotate, resize
     }
 
     @Test("padding then an integer jitter is an exact shift with grey where the pad shows")
@@ -62,8 +63,9 @@ struct ResamplingTests {
         let x = Tensor.random(uniform: [1, 6, 7, 3], seed: 3)
         var generator = SeededGenerator(seed: 1)
         // pad 2 then crop the first 2 rows and columns off: the picture comes back unshifted, 2 px larger.
-        let resampling = RandomTransform([.pad(2), .jitter(1)]).sampled(height: 6, width: 7, using: &generator)
-        #expect((resampling.outputHeight, resampling.outputWidth) == (10, 11))
+        let chain = RandomTransform([.pad(2), .jitter(1)]).sampled(height: 6, width: 7, using: &generator)
+        let resampling = chain[0]
+        #expect(chain.count == 1 && (resampling.outputHeight, resampling.outputWidth) == (10, 11))
         let y = resampled(x, by: resampling)
         #expect(y[0, 3, 4, 1] == x[0, 1, 2, 1])
         #expect(y[0, 0, 0, 0] == 0.5 && y[0, 9, 10, 2] == 0.5)
@@ -74,9 +76,9 @@ struct ResamplingTests {
         let x = Tensor(shape: [1, 4, 4, 1], scalars: (0..<16).map(Float.init))
         var generator = SeededGenerator(seed: 1)
         let rotated = resampled(x, by: RandomTransform([.rotate([90])]).sampled(height: 4, width: 4,
-                                                                               using: &generator))
+                                                                               using: &generator)[0])
         #expect(abs(rotated[0, 3, 0, 0] - x[0, 0, 0, 0]) < 1e-4 || abs(rotated[0, 0, 3, 0] - x[0, 0, 0, 0]) < 1e-4)
-        let resized = resampled(x, by: RandomTransform([.resize(7)]).sampled(height: 4, width: 4, using: &generator))
+        let resized = resampled(x, by: RandomTransform([.resize(7)]).sampled(height: 4, width: 4, using: &generator)[0])
         #expect(resized.shape == [1, 7, 7, 1])
         #expect(abs(resized[0, 0, 0, 0] - 0) < 1e-5 && abs(resized[0, 6, 6, 0] - 15) < 1e-4)
         #expect(abs(resized[0, 3, 3, 0] - 7.5) < 1e-4)

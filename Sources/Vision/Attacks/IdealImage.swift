@@ -132,9 +132,9 @@ public struct IdealImageSearch: Sendable {
     /// Runs the search with `model`'s weights frozen (restored afterwards), calling `onStep` after every step.
     /// `optimizer` replaces the default `Adam(learningRate:schedule:)`. Every `observeEvery` steps (0: never)
     /// `observe` gets the step number and the current 8-bit picture, e.g. to ask other networks about it.
-    public func generate(with model: some Layer, optimizer: Optimizer? = nil, observeEvery: Int = 0,
-                         observe: (_ step: Int, _ picture: Image) -> Void = { _, _ in },
-                         onStep: (IdealImageStep) -> Void = { _ in }) throws -> IdealImageResult {
+    public func generate(with model: some Layer, optimizer: Optimizer? = nil,
+                         onStep: (IdealImageStep) -> Void = { _ in }, observeEvery: Int = 0,
+                         observe: (_ step: Int, _ picture: Image) -> Void = { _, _ in }) throws -> IdealImageResult {
         try validate()
         let started = Date()
         let image = ParameterizedImage(parameterization, size: size, seed: seed)

@@ -1,8 +1,8 @@
 // Transformation robustness (Olah et al., "Feature Visualization", Distill 2017; lucid's `standard_transforms`):
 // at every step the network sees randomly padded, shifted, zoomed and rotated copies of the picture, so only
 // patterns that survive small moves get reinforced and pixel-exact noise does not. Each step of a pipeline is a
-// geometric map, so a sampled pipeline composes into one affine map and one bilinear resampling (a graph op):
-// the gradient flows back through it exactly.
+// geometric map, so a sampled pipeline is a short chain of bilinear resamplings (a graph op), one per step that
+// interpolates: the gradient flows back through it exactly.
 
 import Engine
 import Foundation
@@ -67,21 +67,28 @@ public struct RandomTransform: Sendable, Equatable {
         }
     }
 
-    /// One random realisation for a `height`×`width` picture: the composed map from output to source
-    /// coordinates and the output size.
-    public func sampled(height: Int, width: Int, using generator: inout SeededGenerator) -> Resampling {
-        var size = (height: height, width: width)
-        var map = AffineMap.identity   // current output coordinates → original coordinates
+    /// One random realisation for a `height`×`width` picture: a chain of resamplings, one per interpolating step
+    /// (scale, rotate, resize), with the exact pads and crops before each folded into it. Interpolating at every
+    /// such step, as lucid does, blurs the copy a little each time, so the finest pixel patterns get less
+    /// gradient than they would from one composed resampling.
+    public func sampled(height: Int, width: Int, using generator: inout SeededGenerator) -> [Resampling] {
+        var chain: [Resampling] = []
+        var source = (height: height, width: width)   // the size the pending map reads from
+        var size = source                             // the size after the steps so far
+        var map = AffineMap.identity                  // current output coordinates → pending source coordinates
         for step in steps {
             let inner: AffineMap
+            var interpolates = true
             switch step {
             case .pad(let n):
                 inner = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: -Double(n), ty: -Double(n))
                 size = (size.height + 2 * n, size.width + 2 * n)
+                interpolates = false
             case .jitter(let n):
                 let (dy, dx) = (Int.random(in: 0..<n, using: &generator), Int.random(in: 0..<n, using: &generator))
                 inner = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: Double(dx), ty: Double(dy))
                 size = (max(1, size.height - dy), max(1, size.width - dx))
+                interpolates = false
             case .scale(let factors):
                 let factor = factors.randomElement(using: &generator)!
                 inner = AffineMap(a: 1 / factor, b: 0, c: 0, d: 1 / factor, tx: 0, ty: 0)
@@ -101,8 +108,15 @@ public struct RandomTransform: Sendable, Equatable {
                 size = (side, side)
             }
             map = map.composed(with: inner)
+            if interpolates {
+                chain.append(Resampling(source: source, output: size, map: map, border: border))
+                (source, map) = (size, .identity)
+            }
         }
-        return Resampling(source: (height, width), output: size, map: map, border: border)
+        if map != .identity || chain.isEmpty && !steps.isEmpty {
+            chain.append(Resampling(source: source, output: size, map: map, border: border))
+        }
+        return chain
     }
 
     /// `copies` independently transformed copies of one `[1, H, W, C]` picture, stacked into a batch
@@ -112,7 +126,8 @@ public struct RandomTransform: Sendable, Equatable {
         precondition(picture.rank == 4 && picture.shape[0] == 1, "one [1, H, W, C] picture, got \(picture.shape)")
         if steps.isEmpty { return copies == 1 ? picture : concatenate(Array(repeating: picture, count: copies)) }
         let batch = (0..<copies).map { _ in
-            resampled(picture, by: sampled(height: picture.shape[1], width: picture.shape[2], using: &generator))
+            sampled(height: picture.shape[1], width: picture.shape[2], using: &generator)
+                .reduce(picture) { resampled($0, by: $1) }
         }
         return batch.count == 1 ? batch[0] : concatenate(batch, alongAxis: 0)
     }
