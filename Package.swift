@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
-        .target(name: "NN", dependencies: ["Engine"], swiftSettings: optimised),
+        .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
         .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "CZlib"],
                 swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],

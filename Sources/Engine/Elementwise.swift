@@ -82,6 +82,14 @@ public func hardSwish(_ x: Tensor) -> Tensor {
     }
 }
 
+/// relu6(x + 3) / 6: a piecewise-linear sigmoid, MobileNetV3's gate (PyTorch: `nn.Hardsigmoid`, `F.hardsigmoid`).
+public func hardSigmoid(_ x: Tensor) -> Tensor {
+    // d/dx = 1/6 for -3 < x < 3, else 0
+    x.mapped { Swift.min(Swift.max($0 + 3, 0), 6) * (1 / 6 as Float) }.recorded(from: [x]) { g in
+        [g.zipped(with: x) { g, x in x > -3 && x < 3 ? g * (1 / 6 as Float) : 0 }]
+    }
+}
+
 extension Tensor {
     /// Every element squared (PyTorch: `x ** 2`, `torch.square`).
     public func squared() -> Tensor {

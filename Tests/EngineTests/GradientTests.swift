@@ -77,6 +77,8 @@ struct ElementwiseGradientTests {
         #expect(checkGradient(of: { abs($0) }, at: x, epsilon: 1e-3).worst < gradientTolerance)
         #expect(checkGradient(of: { relu6($0) }, at: wide, epsilon: 1e-3).worst < gradientTolerance)
         #expect(checkGradient(of: { hardSwish($0) }, at: wide, epsilon: 1e-3).worst < gradientTolerance)
+        #expect(checkGradient(of: { hardSigmoid($0) }, at: wide, epsilon: 1e-3).worst < gradientTolerance)
+        #expect(hardSigmoid(Tensor([-4, -3, 0, 1.5, 3, 5])).scalars == [0, 0, 0.5, 0.75, 1, 1])
         let bounded = randomAvoiding([-0.5, 1], shape: [4, 9], seed: 8)
         #expect(checkGradient(of: { $0.clamped(min: -0.5, max: 1) }, at: bounded, epsilon: 1e-3).worst
                 < gradientTolerance)
@@ -159,3 +161,28 @@ struct MatMulLossGradientTests {
         #expect(check.worst < gradientTolerance)
     }
 }
+
+@Suite("Gradients of image reductions")
+struct ImageReductionGradientTests {
+    @Test("adaptive average pooling matches finite differences: divisible, overlapping and repeated cells")
+    func adaptivePooling() {
+        let x = Tensor.random(normal: [2, 5, 5, 3], seed: 21)
+        #expect(checkGradient(of: { adaptiveAveragePool($0, height: 3, width: 3) }, at: x).worst < gradientTolerance)
+        let even = Tensor.random(normal: [1, 6, 6, 2], seed: 22)
+        #expect(checkGradient(of: { adaptiveAveragePool($0, height: 3, width: 3) }, at: even).worst
+                < gradientTolerance)
+        let tiny = Tensor.random(normal: [1, 2, 2, 2], seed: 23)
+        #expect(checkGradient(of: { adaptiveAveragePool($0, height: 3, width: 3) }, at: tiny).worst
+                < gradientTolerance)
+    }
+
+    @Test("total variation matches finite differences and is zero on a constant image")
+    func totalVariationGradient() {
+        // Neighbours at least 0.05 apart keep |a − b| away from its kink for ε = 1e-3.
+        var x = Tensor(shape: [2, 4, 5, 3], scalars: (0..<120).map { Float(($0 * 37) % 23) * 0.07 })
+        x = x + Tensor.random(uniform: x.shape, in: 0...0.01, seed: 24)
+        #expect(checkGradient(of: { totalVariation($0) }, at: x, epsilon: 1e-3).worst < gradientTolerance)
+        #expect(totalVariation(Tensor(repeating: 0.3, shape: [1, 3, 3, 3])).scalar == 0)
+    }
+}
+

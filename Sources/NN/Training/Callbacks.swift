@@ -48,12 +48,23 @@ extension TrainingCallback {
     public func trainingDidEnd(_ context: TrainingContext) throws {}
 }
 
-/// Why a callback could not do its job (a file it cannot write, a metric that is never measured).
-public struct TrainingError: Error, CustomStringConvertible {
+/// Why training could not start or a callback could not do its job (an empty dataset, a model with nothing
+/// trainable, a file it cannot write, a metric that is never measured).
+public struct TrainingError: Error, CustomStringConvertible, Equatable {
     /// One line saying what went wrong.
     public let description: String
     /// An error with this one-line description.
     public init(_ description: String) { self.description = description }
+
+    /// `fit` was given a dataset with no examples.
+    public static let emptyDataset = TrainingError("cannot train on an empty dataset")
+    /// Every parameter of the model is frozen.
+    public static let nothingTrainable = TrainingError(
+        "the model has no trainable parameters; unfreeze something first")
+    /// A setting out of range: its name and what it must be.
+    public static func invalidSetting(name: String, requirement: String) -> TrainingError {
+        TrainingError("\(name) must be \(requirement)")
+    }
 }
 
 /// The best value of a monitored metric so far and whether a new one improves on it by more than `minimumDelta`

@@ -61,9 +61,20 @@ public final class Trainer {
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
+    /// The loss of a batch whose `targets` are class probabilities `[N, K]` (soft labels, e.g. from MixUp or
+    /// CutMix in `batchTransform`), used instead of `loss` when the batch has targets and `batchLoss` is nil:
+    /// cross-entropy against the probabilities by default.
+    public var softLoss: (_ logits: Tensor, _ targets: Tensor) -> Tensor = {
+        crossEntropy(logits: $0, probabilities: $1)
+    }
     /// When set, the loss of a training batch from the whole batch (labels and `targets`), used instead of
-    /// `loss`; e.g. `{ distillationLoss(studentLogits: $0, teacherLogits: $1.targets!, labels: $1.labels, …) }`.
+    /// `loss` and `softLoss`; e.g. `{ distillationLoss(studentLogits: $0, teacherLogits: $1.targets!, …) }`.
     public var batchLoss: ((_ logits: Tensor, _ batch: TensorDataset) -> Tensor)?
+    /// Changes every training batch before the forward pass, e.g. augmentation, or MixUp, which also sets soft
+    /// targets (`TensorDataset(inputs:labels:targets:)`). It gets the shuffled batch and a generator seeded with
+    /// `seed &+ 1`, so a run stays repeatable and the batch order is the same with and without a transform.
+    /// Evaluation never transforms.
+    public var batchTransform: ((_ batch: TensorDataset, _ generator: inout SeededGenerator) -> TensorDataset)?
     /// Called in order at the start, after every epoch and at the end of `fit`.
     public var callbacks: [any TrainingCallback]
     /// Called after every epoch with its log (print it, advance a progress bar, record weights…).
@@ -85,16 +96,26 @@ public final class Trainer {
     /// Trains for up to `epochs` epochs (fewer if a callback stops it) and returns every epoch's log.
     /// The parameters trained are the model's trainable ones when `fit` starts.
     ///
-    /// - Throws: what a callback throws (an unwritable log or checkpoint, a monitored metric that needs
+    /// - Throws: `TrainingError` for an empty dataset, a model with nothing trainable or a setting out of
+    ///   range; what a callback throws (an unwritable log or checkpoint, a monitored metric that needs
     ///   validation data).
     @discardableResult
     public func fit(_ training: TensorDataset, validation: TensorDataset? = nil, epochs: Int) throws -> History {
-        precondition(training.count > 0, "cannot train on an empty dataset")
-        precondition(accumulationSteps > 0, "accumulationSteps must be positive, got \(accumulationSteps)")
+        guard training.count > 0 else { throw TrainingError.emptyDataset }
+        guard accumulationSteps > 0 else {
+            throw TrainingError.invalidSetting(name: "accumulationSteps", requirement: "positive, got \(accumulationSteps)")
+        }
+        guard batchSize > 0 else {
+            throw TrainingError.invalidSetting(name: "batchSize", requirement: "positive, got \(batchSize)")
+        }
+        guard epochs >= 0 else {
+            throw TrainingError.invalidSetting(name: "epochs", requirement: "0 or more, got \(epochs)")
+        }
         let parameters = model.trainableParameters
-        precondition(!parameters.isEmpty, "the model has no trainable parameters; unfreeze something first")
+        guard !parameters.isEmpty else { throw TrainingError.nothingTrainable }
         let penalised = Regularization.penalisedParameters(of: parameters)
         var generator = SeededGenerator(seed: seed)
+        var transformGenerator = SeededGenerator(seed: seed &+ 1)
         let context = TrainingContext(model: model, optimizer: optimizer, history: History())
         for callback in callbacks { try callback.trainingWillBegin(context) }
 
@@ -103,10 +124,12 @@ public final class Trainer {
             let batches = training.batches(size: batchSize, shuffledWith: &generator)
             var lossSum = 0.0, correct = 0
             optimizer.zeroGradients()
-            for (index, batch) in batches.enumerated() {
+            for (index, shuffled) in batches.enumerated() {
+                let batch = batchTransform?(shuffled, &transformGenerator) ?? shuffled
                 let (batchLoss, batchCorrect) = withLearningPhase(.training) { () -> (Double, Int) in
                     let logits = model(batch.inputs)
-                    var total = self.batchLoss?(logits, batch) ?? loss(logits, batch.labels)
+                    var total = self.batchLoss?(logits, batch)
+                        ?? batch.targets.map { softLoss(logits, $0) } ?? loss(logits, batch.labels)
                     if let regularization { total = total + regularization.penalty(on: penalised) }
                     optimizer.accumulate(total.gradients(for: parameters.map(\.value)), for: parameters)
                     let hits = zip(logits.argmax(), batch.labels).filter { $0 == $1 }.count

@@ -15,39 +15,6 @@ public func makeDivisible(_ channels: Double, divisor: Int = 8, minValue: Int? =
     return Double(rounded) < 0.9 * channels ? rounded + divisor : rounded
 }
 
-/// relu6(x + 3) / 6: a piecewise-linear sigmoid (PyTorch: `nn.Hardsigmoid`, `F.hardsigmoid`).
-public func hardSigmoid(_ x: Tensor) -> Tensor {
-    relu6(x + 3) / 6
-}
-
-/// The mean of each of `height` × `width` cells that tile the image as evenly as possible
-/// (PyTorch: `nn.AdaptiveAvgPool2d((height, width))`: cell i spans ⌊i·H/h⌋ ..< ⌈(i+1)·H/h⌉, so cells may overlap
-/// when H is not a multiple of h, and repeat when H < h).
-///
-/// Concretely: `[N, H, W, C]` → `[N, height, width, C]`; the identity when the input already has that size.
-public func adaptiveAveragePool(_ x: Tensor, height: Int, width: Int) -> Tensor {
-    precondition(x.rank == 4, "adaptiveAveragePool expects NHWC [N,H,W,C], got \(x.shape)")
-    precondition(height > 0 && width > 0, "adaptiveAveragePool needs a positive output size")
-    let (inputHeight, inputWidth) = (x.shape[1], x.shape[2])
-    if inputHeight == height && inputWidth == width { return x }
-    if inputHeight % height == 0 && inputWidth % width == 0 && inputHeight / height == inputWidth / width {
-        return avgPool2d(x, size: inputHeight / height)   // equal, disjoint square windows
-    }
-    // The general case, composed of slices and means: only small maps reach it (e.g. VGG on tiny inputs).
-    func cell(_ index: Int, _ count: Int, _ size: Int) -> Range<Int> {
-        (index * size / count)..<(((index + 1) * size + count - 1) / count)
-    }
-    let rows = (0..<height).map { row in
-        concatenate((0..<width).map { column in
-            let (ys, xs) = (cell(row, height, inputHeight), cell(column, width, inputWidth))
-            return x.slice(lowerBounds: [0, ys.lowerBound, xs.lowerBound, 0],
-                           upperBounds: [x.shape[0], ys.upperBound, xs.upperBound, x.shape[3]])
-                .mean(alongAxes: [1, 2])
-        }, alongAxis: 2)
-    }
-    return concatenate(rows, alongAxis: 1)
-}
-
 /// Convolution without bias, batch normalisation, then an optional activation, as one `Sequential` whose
 /// children are named "0", "1" (and "2") (torchvision: `Conv2dNormActivation`, formerly `ConvBNActivation`).
 ///

@@ -1,8 +1,6 @@
 // Total variation: how much neighbouring pixels differ. Noise has a large total variation, a smooth picture a small
 // one, so adding it to a loss asks gradient descent for smooth images (Mahendran & Vedaldi 2015).
 
-import Engine
-
 /// The anisotropic total variation of `[N, H, W, C]` images, divided by the number of values N·H·W·C so its
 /// weight in a loss does not depend on the image size (the reference README's definition):
 /// TV = (Σ|x[h+1, w] − x[h, w]| + Σ|x[h, w+1] − x[h, w]|) / (N·H·W·C).
