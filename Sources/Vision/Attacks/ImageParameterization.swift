@@ -100,8 +100,11 @@ public final class ParameterizedImage {
     }
 
     /// The picture `[1, S, S, 3]` in [0, 1], differentiable with respect to `parameter.value`.
-    public func pixels() -> Tensor {
-        var x = fourier?.image(fromSpectrum: parameter.value) ?? parameter.value
+    public func pixels() -> Tensor { pixels(from: parameter.value) }
+
+    /// The picture these parameter values make (differentiable with respect to `values`).
+    func pixels(from values: Tensor) -> Tensor {
+        var x = fourier?.image(fromSpectrum: values) ?? values
         if parameterization.decorrelatesColor {
             let flat = matmul(x.reshaped(to: [size * size, 3]), ImageParameterization.colorCorrelation,
                               transposeB: true)
