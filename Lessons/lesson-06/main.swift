@@ -117,8 +117,8 @@ book.section("Transformation robustness")
 book.prose("""
     A pattern that only works at exact pixel positions stops working when it moves. So at every step the network \
     sees the picture padded with grey, shifted, zoomed, rotated and shifted again, at random (lucid's *standard \
-    transforms*). The whole chain is one affine map, so it is one bilinear resampling — a graph op whose backward \
-    scatters the gradient with the same weights it gathered with:
+    transforms*). Each step that interpolates is one bilinear resampling — a graph op whose backward scatters \
+    the gradient with the same weights it gathered with:
     """)
 let catMoving = book.cell { () -> Drawing in
     let drawing = try draw(siameseCat, with: recipes[2])
@@ -256,8 +256,8 @@ book.metric("contrast_pixels_tv", contrast(smooth.result.image))
 book.summary([
     "A picture that one network is sure about can mean nothing to another: ask networks that never saw it.",
     "Total variation removes noise but also contrast, and the judges still reject the picture.",
-    "Random transforms every step reward patterns that survive being moved; the transform is one resampling op "
-        + "on the tape.",
+    "Random transforms every step reward patterns that survive being moved; each interpolating step is a "
+        + "resampling op on the tape.",
     "A 1/f Fourier spectrum with decorrelated colour makes coarse structure cheap: Lite1 gave the cat "
         + "\(catFourier.verdicts[1].probability.formatted(.percent(1))) and Lite2 "
         + "\(catFourier.verdicts[2].probability.formatted(.percent(1))).",
