@@ -8,7 +8,7 @@ let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENG
     ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
-let lessons = (1...6).map { "lesson-0\($0)" }
+let lessons = (1...7).map { "lesson-0\($0)" }
 let lessonDependencies: [Target.Dependency] = ["TransferLab"]
 
 let package = Package(
@@ -35,7 +35,9 @@ let package = Package(
 
         // MARK: The teaching engine
         .target(name: "Randomness"),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
+        /// The hottest loops in C for AVX2 + FMA, chosen at run time (Swift cannot target an ISA per function).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
@@ -43,8 +45,10 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
                 swiftSettings: optimised),
+        /// The course's graded exercises as data, and the list a lesson ends with (`book.gradedExercises()`).
+        .target(name: "Course", dependencies: ["Notebook"]),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
-        .target(name: "TransferLab", dependencies: ["Checkpoint", "Engine", "Imaging", "NN", "Notebook",
+        .target(name: "TransferLab", dependencies: ["Checkpoint", "Course", "Engine", "Imaging", "NN", "Notebook",
                                                     "Randomness", "Vision"]),
 
         // MARK: Programs
@@ -80,13 +84,14 @@ let package = Package(
 // process. TRANSFERLAB_EXERCISES (a directory inside the package) lets the grader and its tests compile the
 // lessons from a copy, e.g. one in which a file that does not compile is swapped for its solution.
 let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exercises"
-let gradedLessons = ["01", "02", "03", "04", "05", "06"]
+let gradedLessons = ["01", "02", "03", "04", "05", "06", "07"]
 package.products.append(.executable(name: "grader", targets: ["grader"]))
 package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
+// Lab exercises drive the real library (the pretrained Lite0, real data), so every exercise module may import it.
 for lesson in gradedLessons {
-    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport"],
+    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
                                    path: "\(exercisesDirectory)/lesson-\(lesson)"))
-    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport"],
+    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
                                    path: "Solutions/lesson-\(lesson)"))
     package.targets.append(.executableTarget(name: "grader-runner-\(lesson)",
                                              dependencies: [.target(name: "Exercises\(lesson)"), "GraderChecks"],
@@ -94,12 +99,13 @@ for lesson in gradedLessons {
 }
 package.targets += [
     .target(name: "GraderChecks",
-            dependencies: [.target(name: "ExerciseSupport"), "Randomness"] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+            dependencies: [.target(name: "ExerciseSupport"), "Randomness", "TransferLab"]
+                + gradedLessons.map { .target(name: "Solutions\($0)") }),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
                       path: "Sources/GraderRunners/solutions"),
     .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
     .executableTarget(name: "grader", dependencies: [
         "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
-    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport"]),
+    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport", "TransferLab"]),
 ]
