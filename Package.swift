@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "NN", "Engine", "Imaging", "Checkpoint"]),
-        .testTarget(name: "LessonTests", dependencies: ["Notebook"]),
+        .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Vision"]),
     ],
     // Lessons and exercises are read by students: Swift 5 mode keeps strict-concurrency noise out of them.
     swiftLanguageModes: [.v5]

@@ -268,4 +268,5 @@ book.exercises([
     "Set the decay power of the Fourier basis to 0 (a flat spectrum): what happens to the picture and the judges?",
     "Use two transformed copies per step (`--copies 2`) and 512 steps: how much do the judges gain?",
 ])
+book.gradedExercises()
 book.finish()

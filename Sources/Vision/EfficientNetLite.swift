@@ -150,7 +150,8 @@ public final class EfficientNetLite: Layer, ImageClassifier {
     public var name: String { variant.rawValue }
     /// How inputs are prepared; lesson 1 changes it on purpose to show what goes wrong.
     public var preprocessing: Preprocessing
-    public let labels: [String]
+    /// The class names by index (ImageNet's, or those given to `replaceClassifier`).
+    public private(set) var labels: [String]
     let stem: Conv2D, stemNorm: BatchNorm
     public let blocks: [MBConvBlock]
     let head: Conv2D, headNorm: BatchNorm
@@ -218,9 +219,16 @@ public final class EfficientNetLite: Layer, ImageClassifier {
         activations(of: pixels, through: depth)
     }
 
-    /// Replaces the classifier with a fresh one for `classCount` classes (the new head of transfer learning).
+    /// Replaces the classifier with a fresh one for `classCount` classes (the new head of transfer learning),
+    /// named "class 0", "class 1", ….
     public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        classifier = Dense(inputSize: 1280, outputSize: classCount, seed: seed)
+        replaceClassifier(labels: (0..<classCount).map { "class \($0)" }, seed: seed)
+    }
+
+    /// Replaces the classifier with a fresh one for the classes named `labels`.
+    public func replaceClassifier(labels: [String], seed: UInt64 = 0) {
+        classifier = Dense(inputSize: 1280, outputSize: labels.count, seed: seed)
+        self.labels = labels
     }
 
     private func activations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
