@@ -58,5 +58,11 @@ public struct Assets: Sendable {
     }
 
     /// The real EfficientNet-Lite0 ImageNet weights (PyTorch legacy .pth).
-    public var efficientNetLite0Weights: String { get throws { try path("weights/efficientnet-lite0.pth") } }
+    public var efficientNetLite0Weights: String { get throws { try weights(for: .lite0) } }
+
+    /// The real ImageNet weights of an EfficientNet-Lite variant (PyTorch legacy .pth), e.g.
+    /// `weights/efficientnet-lite2.pth`.
+    public func weights(for variant: EfficientNetLiteVariant) throws -> String {
+        try path("weights/\(variant.rawValue).pth")
+    }
 }
