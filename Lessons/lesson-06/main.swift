@@ -46,7 +46,7 @@ else {
 }
 let className = ImageNet.labels[target]
 let chelsea = try book.cell { () -> Image in
-    let photo = try Image(contentsOf: try Assets.standard.photo("chelsea.png")).centreCropped()
+    let photo = try Image(contentsOf: try Assets.standard.photo("chelsea.png")).centerCropped()
         .resized(width: 224, height: 224)
     let start = IdealImage(targetClass: target, seed: 6).startingPixels()
     let uniform = Tensor.random(uniform: [1, 224, 224, 3], seed: 1)

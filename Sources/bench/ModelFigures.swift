@@ -5,7 +5,11 @@
 import Engine
 import Foundation
 import NN
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 /// One measured figure: a name shared with the PyTorch script, its value and unit.
 struct Figure: Codable {

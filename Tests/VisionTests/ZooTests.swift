@@ -7,7 +7,11 @@ import Engine
 import Foundation
 import NN
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 @Suite("Model zoo", .serialized)
 struct ZooTests {
@@ -31,8 +35,8 @@ struct ZooTests {
         #expect(architecture.parameterCount == expected)
         #expect(model.name == architecture.rawValue)
         #expect(model.labels.count == 1000)
-        #expect(model.preprocessing.normalisation == .imageNet)
-        #expect(model.preprocessing.framing == .resizeThenCentreCrop(shorterSide: 256))
+        #expect(model.preprocessing.normalization == .imageNet)
+        #expect(model.preprocessing.framing == .resizeThenCenterCrop(shorterSide: 256))
     }
 
     /// Keys and shapes checked against torchvision's sources, per model.

@@ -1,3 +1,4 @@
+import ImageTensors
 import Engine
 import Imaging
 import NN

@@ -46,8 +46,8 @@ public final class MobileNetV2: Layer, TransferableClassifier {
                            (6, 160, 3, 2), (6, 320, 1, 1)]
 
     public let name = "mobilenet-v2"
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCentreCrop(shorterSide: 256),
-                                             normalisation: .imageNet)
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, 17 inverted residuals and the 1×1 head to 1280 channels (state_dict prefix "features", 0…18).
     public let convolutions: Sequential
@@ -71,7 +71,7 @@ public final class MobileNetV2: Layer, TransferableClassifier {
         classifier = Sequential(Dropout(rate: 0.2, seed: seeds.next()),
                                 Dense(inputSize: 1280, outputSize: classCount, seed: seeds.next()))
         self.labels = labels ?? defaultLabels(classCount: classCount)
-        initialiseLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
+        initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -93,7 +93,7 @@ public final class MobileNetV2: Layer, TransferableClassifier {
 
     /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
     public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalised(pixels))
+        convolutions(preprocessing.normalized(pixels))
     }
 
     /// Replaces the linear layer ("classifier.1") with a fresh one for `classCount` classes.

@@ -3,6 +3,8 @@
 // convincing to the network and meaningless to us; a total-variation term and random jitter/scale between steps
 // push towards smoother, more recognisable pictures at some cost in confidence.
 
+import ImageTensors
+import Models
 import Engine
 import Foundation
 import Imaging
@@ -101,7 +103,7 @@ public struct IdealImage: Sendable {
             return noise.clamped(min: 0, max: 1)
         case .image(let image):
             let framed = image.width == size && image.height == size
-                ? image : image.centreCropped().resized(width: size, height: size)
+                ? image : image.centerCropped().resized(width: size, height: size)
             return Tensor(framed)
         }
     }

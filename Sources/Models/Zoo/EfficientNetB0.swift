@@ -58,8 +58,8 @@ public final class EfficientNetB0: Layer, TransferableClassifier {
     public let name = "efficientnet-b0"
     /// torchvision's EfficientNet-B0 weights were evaluated with bicubic `Resize(256)` and `CenterCrop(224)`; we
     /// resize with our own filter.
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCentreCrop(shorterSide: 256),
-                                             normalisation: .imageNet)
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, seven stages of MBConv blocks and the 1×1 head to 1280 channels (state_dict prefix "features",
     /// 0…8; stage i is "features.i", its blocks "features.i.0", "features.i.1", …).
@@ -91,7 +91,7 @@ public final class EfficientNetB0: Layer, TransferableClassifier {
         classifier = Sequential(Dropout(rate: 0.2, seed: seeds.next()),
                                 Dense(inputSize: 1280, outputSize: classCount, seed: seeds.next()))
         self.labels = labels ?? defaultLabels(classCount: classCount)
-        initialiseLikeTorchvision(linear: .uniformOverOutputs, seed: seeds.next())
+        initializeLikeTorchvision(linear: .uniformOverOutputs, seed: seeds.next())
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -113,7 +113,7 @@ public final class EfficientNetB0: Layer, TransferableClassifier {
 
     /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
     public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalised(pixels))
+        convolutions(preprocessing.normalized(pixels))
     }
 
     /// Replaces the linear layer ("classifier.1") with a fresh one for `classCount` classes.

@@ -2,6 +2,7 @@
 // passed to each call. So a pipeline is reproducible from one seed, can be printed, stored and shared across
 // threads, and the same pipeline value serves a photo in a figure and a batch in a training loop.
 
+import ImageTensors
 import Engine
 import Imaging
 

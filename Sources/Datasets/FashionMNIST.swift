@@ -3,6 +3,7 @@
 // IDX: a big-endian magic number whose third byte is the element type (0x08 = unsigned byte) and fourth the
 // number of dimensions, then one 32-bit big-endian size per dimension, then the elements.
 
+import CourseAssets
 import Foundation
 
 /// The Fashion-MNIST dataset (Xiao, Rasul & Vollgraf 2017) read from its IDX files, gzip-compressed or not.

@@ -40,7 +40,7 @@ public struct FoldedEfficientNetLite0: Sendable {
 
     /// The activations `[N, H, W, C]` at `depth`.
     public func featureMaps(of pixels: Tensor, at depth: NetworkDepth) -> Tensor {
-        var x = stem(preprocessing.normalised(pixels))
+        var x = stem(preprocessing.normalized(pixels))
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {
             x = block(x)

@@ -54,8 +54,8 @@ public final class Bottleneck: Layer {
 /// `[N, classCount]` logits.
 public final class ResNet50: Layer, TransferableClassifier {
     public let name = "resnet50"
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCentreCrop(shorterSide: 256),
-                                             normalisation: .imageNet)
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
     public var labels: [String]
     let conv1: Conv2D, bn1: BatchNorm
     /// The four stages of 3, 4, 6 and 3 bottlenecks ("layer1" … "layer4").
@@ -83,7 +83,7 @@ public final class ResNet50: Layer, TransferableClassifier {
         self.stages = stages
         fc = Dense(inputSize: 2048, outputSize: classCount, seed: seeds.next())
         self.labels = labels ?? defaultLabels(classCount: classCount)
-        initialiseLikeTorchvision(linear: .pytorchDefault, seed: seeds.next())
+        initializeLikeTorchvision(linear: .pytorchDefault, seed: seeds.next())
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -107,7 +107,7 @@ public final class ResNet50: Layer, TransferableClassifier {
 
     /// The last stage's activations `[N, H/32, W/32, 2048]` for pixels in [0, 1].
     public func featureMaps(of pixels: Tensor) -> Tensor {
-        let x = maxPool2d(relu(bn1(conv1(preprocessing.normalised(pixels)))), size: 3, stride: 2,
+        let x = maxPool2d(relu(bn1(conv1(preprocessing.normalized(pixels)))), size: 3, stride: 2,
                           padding: .symmetric(1))
         return stages.reduce(x) { $1($0) }
     }

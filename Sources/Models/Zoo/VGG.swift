@@ -25,8 +25,8 @@ public final class VGG: Layer, TransferableClassifier {
     }
 
     public let name: String
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCentreCrop(shorterSide: 256),
-                                             normalisation: .imageNet)
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
     public var labels: [String]
     /// The convolutional base, `[N, H, W, 3]` → `[N, H/32, W/32, 512]` (state_dict prefix "features").
     public let convolutions: Sequential
@@ -46,7 +46,7 @@ public final class VGG: Layer, TransferableClassifier {
                 layers.append(Activation(relu))
                 channels = outputChannels
             } else {
-                layers.append(Activation { maxPool2d($0, size: 2) })
+                layers.append(MaxPool2D(size: 2))
             }
         }
         convolutions = Sequential(layers)
@@ -58,7 +58,7 @@ public final class VGG: Layer, TransferableClassifier {
             Dense(inputSize: 4096, outputSize: classCount, seed: seeds.next()))
         name = depth == .vgg16 ? "vgg16" : "vgg19"
         self.labels = labels ?? defaultLabels(classCount: classCount)
-        initialiseLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
+        initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -80,7 +80,7 @@ public final class VGG: Layer, TransferableClassifier {
 
     /// The last convolutional stage's activations `[N, H/32, W/32, 512]` for pixels in [0, 1].
     public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalised(pixels))
+        convolutions(preprocessing.normalized(pixels))
     }
 
     /// Replaces the last linear layer ("classifier.6") with a fresh one for `classCount` classes.

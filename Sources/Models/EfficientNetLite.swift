@@ -100,8 +100,8 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
 
     public let name = "efficientnet-lite0"
     /// How inputs are prepared; lesson 1 changes it on purpose to show what goes wrong.
-    public var preprocessing = Preprocessing(inputSize: 224, framing: .centreSquareThenResize,
-                                             normalisation: .centredOn127)
+    public var preprocessing = Preprocessing(inputSize: 224, framing: .centerSquareThenResize,
+                                             normalization: .centeredOn127)
     public let labels: [String]
     let stem: Conv2D, stemNorm: BatchNorm
     public let blocks: [MBConvBlock]
@@ -177,7 +177,7 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
 
     /// The layer-by-layer pass, each BatchNorm separate (what training and gradients need).
     func unfoldedActivations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
-        var x = relu6(stemNorm(stem(preprocessing.normalised(pixels))))
+        var x = relu6(stemNorm(stem(preprocessing.normalized(pixels))))
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {
             x = block(x)

@@ -7,7 +7,7 @@ import Engine
 import NN
 
 /// How a torchvision model initialises its linear layers (the one part that differs between models).
-enum LinearInitialisation {
+enum LinearInitialization {
     /// Weights with this standard deviation, zero bias (VGG, MobileNet: `nn.init.normal_(w, 0, 0.01)`).
     case normal(standardDeviation: Float)
     /// Weights in ±1/√outputSize, zero bias (EfficientNet).
@@ -20,7 +20,7 @@ extension Layer {
     /// Re-draws every convolution and linear layer below this one with torchvision's scales: convolutions
     /// `kaiming_normal_(mode="fan_out")` (std √(2 / (out·k·k))) with zero bias; linear layers per `linear`.
     /// BatchNorm layers already start at weight 1, bias 0.
-    func initialiseLikeTorchvision(linear: LinearInitialisation, seed: UInt64) {
+    func initializeLikeTorchvision(linear: LinearInitialization, seed: UInt64) {
         var random = FastUniform(seed: seed)
         for (_, layer) in namedLayers {
             if let conv = layer as? Conv2D {

@@ -2,6 +2,7 @@
 // so splits and few-shot samples can be chosen without decoding a single picture; pictures are decoded only when
 // a tensor is built from them.
 
+import Models
 import Engine
 import Foundation
 import Imaging
@@ -50,9 +51,9 @@ extension ImageDataset {
     /// The examples at `indices` (all when nil), each framed to `size`×`size` the way `preprocessing` frames
     /// photos, stacked as `[N, size, size, 3]` pixels in [0, 1] with their labels.
     public func tensors(at indices: [Int]? = nil, size: Int,
-                        framing: Preprocessing.Framing = .centreSquareThenResize) throws -> TensorDataset {
+                        framing: Preprocessing.Framing = .centerSquareThenResize) throws -> TensorDataset {
         let chosen = indices ?? Array(0..<count)
-        let preprocessing = Preprocessing(inputSize: size, framing: framing, normalisation: .centredOn127)
+        let preprocessing = Preprocessing(inputSize: size, framing: framing, normalization: .centeredOn127)
         var values: [Float] = []
         values.reserveCapacity(chosen.count * size * size * 3)
         for index in chosen { values += preprocessing.framed(try image(at: index)).pixels }

@@ -2,6 +2,7 @@
 // features pays for the expensive network once: features are extracted, written as safetensors under a key that
 // names everything they depend on (dataset, examples, model, input size), and read back on every later run.
 
+import Models
 import Checkpoint
 import Engine
 import Foundation

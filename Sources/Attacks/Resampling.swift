@@ -4,6 +4,7 @@
 // with respect to x is exactly Tᵀ·(d loss/d y): `transposed(_:)` scatters with the same weights `applied(to:)`
 // gathers with. No graph is needed for it.
 
+import Augmentations
 import Engine
 import Foundation
 

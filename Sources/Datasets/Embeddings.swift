@@ -54,7 +54,7 @@ public enum Embeddings {
     }
 
     /// For each row, the other rows ordered from most to least similar (by cosine similarity).
-    public static func neighbours(in similarities: [[Float]]) -> [[Int]] {
+    public static func neighbors(in similarities: [[Float]]) -> [[Int]] {
         similarities.indices.map { i in
             similarities.indices.filter { $0 != i }.sorted { similarities[i][$0] > similarities[i][$1] }
         }

@@ -1,3 +1,4 @@
+import CourseAssets
 import Engine
 import NN
 

@@ -93,8 +93,8 @@ public final class MobileNetV3: Layer, TransferableClassifier {
     }
 
     public let name: String
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCentreCrop(shorterSide: 256),
-                                             normalisation: .imageNet)
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, the blocks and the 1×1 head to 6× the last block's channels (state_dict prefix "features").
     public let convolutions: Sequential
@@ -122,7 +122,7 @@ public final class MobileNetV3: Layer, TransferableClassifier {
             Dense(inputSize: featureCount, outputSize: classCount, seed: seeds.next()))
         name = size == .large ? "mobilenet-v3-large" : "mobilenet-v3-small"
         self.labels = labels ?? defaultLabels(classCount: classCount)
-        initialiseLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
+        initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -142,7 +142,7 @@ public final class MobileNetV3: Layer, TransferableClassifier {
 
     /// The head's activations `[N, H/32, W/32, pooledCount]` for pixels in [0, 1].
     public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalised(pixels))
+        convolutions(preprocessing.normalized(pixels))
     }
 
     /// Replaces the last linear layer ("classifier.3") with a fresh one for `classCount` classes.

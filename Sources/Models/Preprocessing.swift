@@ -9,18 +9,18 @@ public struct Preprocessing: Sendable, Equatable {
     /// How a photo of any shape becomes a square input.
     public enum Framing: Sendable, Equatable {
         /// Crop the largest centred square, then resize it (EfficientNet-Lite's reference pipeline).
-        case centreSquareThenResize
+        case centerSquareThenResize
         /// Resize the whole photo to a square, distorting its proportions (a common mistake, shown in lesson 1).
         case squash
         /// Resize so the shorter side is `shorterSide`, then crop the centred square (torchvision's
         /// `Resize(256)` + `CenterCrop(224)`).
-        case resizeThenCentreCrop(shorterSide: Int)
+        case resizeThenCenterCrop(shorterSide: Int)
     }
 
     /// How [0, 1] pixels become the network's input values.
-    public enum Normalisation: Sendable, Equatable {
+    public enum Normalization: Sendable, Equatable {
         /// x = (255·p − 127) / 128: TensorFlow EfficientNet-Lite's scaling, which the Lite0 weights expect.
-        case centredOn127
+        case centeredOn127
         /// x = (p − mean) / std per channel: torchvision's ImageNet statistics.
         case meanStandardDeviation(mean: [Float], standardDeviation: [Float])
 
@@ -28,30 +28,30 @@ public struct Preprocessing: Sendable, Equatable {
         case none
 
         /// torchvision's ImageNet mean and standard deviation.
-        public static let imageNet = Normalisation.meanStandardDeviation(
+        public static let imageNet = Normalization.meanStandardDeviation(
             mean: [0.485, 0.456, 0.406], standardDeviation: [0.229, 0.224, 0.225])
     }
 
     /// The side of the square input, in pixels.
     public var inputSize: Int
     public var framing: Framing
-    public var normalisation: Normalisation
+    public var normalization: Normalization
 
-    public init(inputSize: Int, framing: Framing, normalisation: Normalisation) {
+    public init(inputSize: Int, framing: Framing, normalization: Normalization) {
         self.inputSize = inputSize
         self.framing = framing
-        self.normalisation = normalisation
+        self.normalization = normalization
     }
 
     /// Frames and resizes a photo to `inputSize`×`inputSize` (a photo already that size is used as is).
     public func framed(_ image: Image) -> Image {
         if image.width == inputSize && image.height == inputSize { return image }
         switch framing {
-        case .centreSquareThenResize:
-            return image.centreCropped().resized(width: inputSize, height: inputSize)
+        case .centerSquareThenResize:
+            return image.centerCropped().resized(width: inputSize, height: inputSize)
         case .squash:
             return image.resized(width: inputSize, height: inputSize)
-        case .resizeThenCentreCrop(let shorterSide):
+        case .resizeThenCenterCrop(let shorterSide):
             let scale = Double(shorterSide) / Double(min(image.width, image.height))
             let resized = image.resized(width: max(1, Int((Double(image.width) * scale).rounded())),
                                         height: max(1, Int((Double(image.height) * scale).rounded())))
@@ -62,41 +62,14 @@ public struct Preprocessing: Sendable, Equatable {
 
     /// Maps `[N, H, W, 3]` pixels in [0, 1] to the network's input values (differentiable, so attacks and ideal
     /// images can work in pixel space).
-    public func normalised(_ pixels: Tensor) -> Tensor {
-        switch normalisation {
-        case .centredOn127:
+    public func normalized(_ pixels: Tensor) -> Tensor {
+        switch normalization {
+        case .centeredOn127:
             return pixels * (255 / 128) - 127 / 128
         case .none:
             return pixels
         case .meanStandardDeviation(let mean, let standardDeviation):
             return (pixels - Tensor(mean)) / Tensor(standardDeviation)
         }
-    }
-}
-
-extension Tensor {
-    /// A `[1, H, W, 3]` tensor of the image's pixels in [0, 1].
-    public init(_ image: Image) {
-        self.init(shape: [1, image.height, image.width, 3], scalars: image.pixels)
-    }
-
-    /// A `[N, H, W, 3]` batch of equally sized images.
-    public init(stacking images: [Image]) {
-        precondition(!images.isEmpty, "cannot stack an empty list of images")
-        let (width, height) = (images[0].width, images[0].height)
-        precondition(images.allSatisfy { $0.width == width && $0.height == height },
-                     "images in a batch must share one size")
-        self.init(shape: [images.count, height, width, 3], scalars: images.flatMap(\.pixels))
-    }
-}
-
-extension Image {
-    /// The image at `index` of a `[N, H, W, 3]` (or `[H, W, 3]`) tensor, clamped to [0, 1].
-    public init(_ tensor: Tensor, index: Int = 0) {
-        let shape = tensor.rank == 3 ? [1] + tensor.shape : tensor.shape
-        precondition(shape.count == 4 && shape[3] == 3, "expected [N, H, W, 3] pixels, got \(tensor.shape)")
-        let count = shape[1] * shape[2] * 3
-        let values = tensor.scalars[(index * count)..<((index + 1) * count)].map { Swift.min(Swift.max($0, 0), 1) }
-        self.init(width: shape[2], height: shape[1], pixels: values)
     }
 }

@@ -149,7 +149,7 @@ extension Image {
 }
 
 /// `index` mirrored into 0..<size with the edge repeated once (d c b a | a b c d | d c b a).
-func reflected(_ index: Int, size: Int) -> Int {
+public func reflected(_ index: Int, size: Int) -> Int {
     let period = 2 * size
     var i = index % period
     if i < 0 { i += period }

@@ -1,5 +1,6 @@
 // The model zoo: every architecture the course builds, by the name the command line uses.
 
+import CourseAssets
 import NN
 
 /// The architectures TransferLab can build. Only EfficientNet-Lite0 has real pretrained weights offline; the

@@ -5,6 +5,7 @@
 // Every iterate is kept on the 8-bit grid inside the ε-box, so the picture the attack evaluates is exactly the one
 // a PNG stores: saving and reloading the result cannot undo it.
 
+import ImageTensors
 import Engine
 import Foundation
 import Imaging
