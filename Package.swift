@@ -8,7 +8,7 @@ let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENG
     ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
-let lessons = (1...6).map { "lesson-0\($0)" }
+let lessons = (1...7).map { "lesson-0\($0)" }
 let lessonDependencies: [Target.Dependency] = ["TransferLab"]
 
 let package = Package(
@@ -87,7 +87,7 @@ let package = Package(
 // process. TRANSFERLAB_EXERCISES (a directory inside the package) lets the grader and its tests compile the
 // lessons from a copy, e.g. one in which a file that does not compile is swapped for its solution.
 let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exercises"
-let gradedLessons = ["01", "02", "03", "04", "05", "06"]
+let gradedLessons = ["01", "02", "03", "04", "05", "06", "07"]
 package.products.append(.executable(name: "grader", targets: ["grader"]))
 package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
 for lesson in gradedLessons {

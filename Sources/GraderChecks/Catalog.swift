@@ -4,6 +4,7 @@ public enum Catalog {
     public static let lessons: [LessonChecks] = [
         Lesson01.checks(.reference), Lesson02.checks(.reference), Lesson03.checks(.reference),
         Lesson04.checks(.reference), Lesson05.checks(.reference), Lesson06.checks(.reference),
+        Lesson07.checks(.reference),
     ]
 
     /// Every exercise of the course, lesson by lesson.

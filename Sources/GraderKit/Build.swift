@@ -159,7 +159,7 @@ public enum GraderError: Error, CustomStringConvertible, Equatable {
         case .toolMissing(let tool): "\(tool) is not on PATH; the grader needs it to build the exercises"
         case .packageNotFound(let start):
             "no TransferLab package (a Package.swift next to Exercises/) at or above \(start); use --package-path"
-        case .unknownLesson(let name): "no lesson '\(name)': use lesson-01 … lesson-06 (or 1 … 6)"
+        case .unknownLesson(let name): "no lesson '\(name)': use lesson-01 … lesson-07 (or 1 … 7)"
         case .unknownExercise(let name):
             "no exercise '\(name)': use an id such as 'cutout', a file name such as Cutout.swift, or see --list"
         case .unreadableFile(let path, let reason): "\(path): \(reason)"

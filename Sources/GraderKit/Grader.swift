@@ -16,7 +16,7 @@ public struct Grader: Sendable {
         self.onProgress = onProgress
     }
 
-    /// Grades the given lessons (numbers 1...6), in order.
+    /// Grades the given lessons (numbers 1...7), in order.
     public func grade(lessons numbers: [Int]) throws -> GradeReport {
         let lessons = try numbers.map { number in
             guard let lesson = Catalog.lessons.first(where: { $0.number == number }) else {

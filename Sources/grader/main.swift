@@ -109,7 +109,7 @@ struct GraderCommand: ParsableCommand {
         return try lessons.map { name in
             let digits = name.hasPrefix("lesson-") ? String(name.dropFirst("lesson-".count)) : name
             guard let number = Int(digits), Catalog.lessons.contains(where: { $0.number == number }) else {
-                throw ValidationError("no lesson '\(name)': use lesson-01 … lesson-06 (or 1 … 6)")
+                throw ValidationError("no lesson '\(name)': use lesson-01 … lesson-07 (or 1 … 7)")
             }
             return number
         }

@@ -25,6 +25,7 @@ private let ref3 = Lesson03.Functions.reference
 private let ref4 = Lesson04.Functions.reference
 private let ref5 = Lesson05.Functions.reference
 private let ref6 = Lesson06.Functions.reference
+private let ref7 = Lesson07.Functions.reference
 
 /// Copies `picture` with `transform(x, y, channel)` giving the source pixel of each destination pixel.
 private func remapped(
@@ -353,6 +354,51 @@ let wrongImplementations: [WrongImplementation] = [
             var next = image
             for i in image.values.indices { next.values[i] -= rate * (gradient.values[i] + weight * tv.values[i]) }
             return next
+        }),
+    // Lesson 07
+    .init(
+        "forgets the T² factor",
+        Lesson07.distillationChecks { s, t, label, temperature, weight in
+            let hard = ref7.distillationLoss(s, t, label, temperature, 0)
+            let soft = ref7.distillationLoss(s, t, label, temperature, 1) / (temperature * temperature)
+            return weight * soft + (1 - weight) * hard
+        }),
+    .init(
+        "softens the hard term too",
+        Lesson07.distillationChecks { s, t, label, temperature, weight in
+            let soft = ref7.distillationLoss(s, t, label, temperature, 1)
+            let hard = ref7.distillationLoss(s.map { $0 / temperature }, t, label, 1, 0)
+            return weight * soft + (1 - weight) * hard
+        }),
+    .init(
+        "applies the last ReLU before adding the shortcut",
+        Lesson07.residualChecks { x, first, second, projection in
+            let noShortcut = ref7.residualBlock(x, first, second, projection.map { $0.map { $0.map { _ in 0 } } }
+                ?? [[Float]](repeating: [Float](repeating: 0, count: x.count), count: x.count))
+            let shortcut = ref7.residualBlock(x, first.map { $0.map { _ in 0 } }, second, projection)
+            return zip(noShortcut, shortcut).map { $0 + $1 }
+        }),
+    .init(
+        "ignores the projection",
+        Lesson07.residualChecks { x, first, second, projection in
+            let main = ref7.residualBlock(x, first, second, projection.map { $0.map { $0.map { _ in 0 } } }
+                ?? [[Float]](repeating: [Float](repeating: 0, count: x.count), count: x.count))
+            return projection == nil ? ref7.residualBlock(x, first, second, nil) : main
+        }),
+    .init(
+        "divides by count instead of count + 1",
+        Lesson07.averageChecks { average, weights, count in
+            zip(average, weights).map { $0 + ($1 - $0) / Float(max(count, 1)) }
+        }),
+    .init(
+        "averages the batch gradients without their sizes",
+        Lesson07.accumulationChecks { gradients, sizes in
+            ref7.accumulatedGradient(gradients, sizes.map { _ in 1 })
+        }),
+    .init(
+        "sums the batch gradients",
+        Lesson07.accumulationChecks { gradients, sizes in
+            ref7.accumulatedGradient(gradients, sizes).map { $0 * Float(gradients.count) }
         }),
 ]
 
