@@ -46,12 +46,14 @@ let package = Package(
                                                  "CZlib"], swiftSettings: optimised),
         .target(name: "Augmentations", dependencies: ["Engine", "Imaging", "ImageTensors"], swiftSettings: optimised),
         .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations"], swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
+        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimised),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
         .target(name: "TransferLab", dependencies: ["Checkpoint", "Engine", "Imaging", "NN", "Notebook",
                                                     "Randomness", "ImageTensors", "CourseAssets", "Models", "Datasets",
-                                                    "Augmentations", "Attacks"]),
+                                                    "Augmentations", "Attacks",
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [
@@ -70,7 +72,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging"]),
+        .testTarget(name: "NotebookTests", dependencies: [
+            "Notebook", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
         .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", "NN", "Engine", "Imaging",
                                                       "Checkpoint"]),

@@ -1,13 +1,17 @@
 import ImageTensors
 import Engine
+import Foundation
 import Imaging
 import NN
 
 /// One class of a ranked prediction.
-public struct Prediction: Sendable, Equatable, Codable {
+public struct Prediction: Sendable, Equatable, Codable, CustomStringConvertible {
     public let index: Int
     public let label: String
     public let probability: Float
+
+    /// The label and its probability as a percentage: "tabby 39.6%".
+    public var description: String { "\(label) \(String(format: "%.1f", probability * 100))%" }
 }
 
 /// A network that maps pictures to class logits and knows how its inputs must be prepared.

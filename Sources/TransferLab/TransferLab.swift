@@ -16,3 +16,5 @@
 @_exported import Datasets
 @_exported import Augmentations
 @_exported import Attacks
+// swift-argument-parser, so a lesson can declare typed options (`Notebook.start(lesson:title:options:)`).
+@_exported import ArgumentParser
