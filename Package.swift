@@ -35,7 +35,9 @@ let package = Package(
 
         // MARK: The teaching engine
         .target(name: "Randomness"),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: optimised),
+        /// The hottest loops in C for AVX2 + FMA, chosen at run time (Swift cannot target an ISA per function).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimised),
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
@@ -49,8 +51,10 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimised),
+        /// The course's graded exercises as data, and the list a lesson ends with (`book.gradedExercises()`).
+        .target(name: "Course", dependencies: ["Notebook"]),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
-        .target(name: "TransferLab", dependencies: ["Checkpoint", "Engine", "Imaging", "NN", "Notebook",
+        .target(name: "TransferLab", dependencies: ["Checkpoint", "Course", "Engine", "Imaging", "NN", "Notebook",
                                                     "Randomness", "ImageTensors", "CourseAssets", "Models", "Datasets",
                                                     "Augmentations", "Attacks",
                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -94,10 +98,11 @@ let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exerci
 let gradedLessons = ["01", "02", "03", "04", "05", "06", "07"]
 package.products.append(.executable(name: "grader", targets: ["grader"]))
 package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
+// Lab exercises drive the real library (the pretrained Lite0, real data), so every exercise module may import it.
 for lesson in gradedLessons {
-    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport"],
+    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
                                    path: "\(exercisesDirectory)/lesson-\(lesson)"))
-    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport"],
+    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
                                    path: "Solutions/lesson-\(lesson)"))
     package.targets.append(.executableTarget(name: "grader-runner-\(lesson)",
                                              dependencies: [.target(name: "Exercises\(lesson)"), "GraderChecks"],
@@ -105,12 +110,13 @@ for lesson in gradedLessons {
 }
 package.targets += [
     .target(name: "GraderChecks",
-            dependencies: [.target(name: "ExerciseSupport"), "Randomness"] + gradedLessons.map { .target(name: "Solutions\($0)") }),
+            dependencies: [.target(name: "ExerciseSupport"), "Randomness", "TransferLab"]
+                + gradedLessons.map { .target(name: "Solutions\($0)") }),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
                       path: "Sources/GraderRunners/solutions"),
     .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
     .executableTarget(name: "grader", dependencies: [
         "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
-    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport"]),
+    .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport", "TransferLab"]),
 ]

@@ -222,6 +222,7 @@ book.exercises([
     "Exercises/lesson-01: implement the preprocessing and top-k from logits; check with `swift run grader lesson-01`.",
     "Classify a photo of your own: `swift run lab classify PATH --top 5`.",
 ])
+book.gradedExercises()
 book.finish()
 
 // MARK: - Helpers

@@ -359,4 +359,5 @@ book.exercises([
         + "per class?",
     "Find, in the test set, the pictures whose nearest training embedding has a different label; show them.",
 ])
+book.gradedExercises()
 book.finish()

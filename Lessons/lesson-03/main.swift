@@ -438,4 +438,5 @@ book.exercises([
     "Fine-tune with batchNormTrainable: true and compare test accuracy and the curves.",
     "Use gradient accumulation (Trainer.accumulationSteps) to train with batches of 8 that act as 32.",
 ])
+book.gradedExercises()
 book.finish()

@@ -366,4 +366,5 @@ book.exercises([
         + "grey clothes?",
     "Use CutMix instead of MixUp in the third run (`CutMix(alpha: 1)` works on the same `LabelledBatch`).",
 ])
+book.gradedExercises()
 book.finish()

@@ -347,4 +347,5 @@ book.exercises([
     "Draw the ideal image of another class: `swift run lab ideal --class 951 -o lemon.png` (951 is lemon).",
     "Attack the photo after a horizontal flip of the adversarial result: how large must ε be to survive the flip?",
 ])
+book.gradedExercises()
 book.finish()

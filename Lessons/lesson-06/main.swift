@@ -266,4 +266,5 @@ book.exercises([
     "Optimise a 56×56 picture and upsample it to 224×224 before the network (a lower-resolution parameterisation): "
         + "is the result smoother for the same confidence?",
 ])
+book.gradedExercises()
 book.finish()

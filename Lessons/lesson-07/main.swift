@@ -38,4 +38,5 @@ book.summary([
 book.exercises(["Exercises/lesson-07: the distillation loss, a residual block's forward pass, SWA's running "
                     + "average and gradient accumulation (`swift run grader lesson-07`).",
                 "Give the student unlabelled pictures labelled by the teacher only: does distillation help more?"])
+book.gradedExercises()
 book.finish()

@@ -1,5 +1,6 @@
 // Batch normalisation over the last axis (the channels of NHWC activations, or the features of [N, F]).
-// Both variants are fused kernels: one pass for the value, one pass of per-channel sums for the gradient.
+// Both variants are fused kernels: one pass for the value (ReLU6 included when asked), one pass of per-channel sums
+// for the gradient.
 
 import Foundation
 
@@ -8,15 +9,21 @@ import Foundation
 ///
 /// y = (x - mean) / √(variance + ε) · scale + offset, per channel. Concretely: x `[..., C]`; mean, variance, scale,
 /// offset `[C]`. `epsilon` defaults to PyTorch's 1e-5 (TensorFlow-trained EfficientNet-Lite uses 1e-3).
+///
+/// `activation: .relu6` clamps the output in the same pass (`relu6(batchNorm(...))`, one activation-sized buffer
+/// fewer to write and to keep for the backward pass).
 public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor, offset: Tensor,
-                      epsilon: Float = 1e-5) -> Tensor {
+                      epsilon: Float = 1e-5, activation: FusedActivation = .none) -> Tensor {
     let c = checkChannels(x, [mean, variance, scale, offset])
     // y = x·a + b with a = scale/√(var+ε), b = offset - mean·a.
     let inverseStd = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
     let a = (0..<c).map { scale.scalars[$0] * inverseStd[$0] }
     let b = (0..<c).map { offset.scalars[$0] - mean.scalars[$0] * a[$0] }
-    let y = scaleAndShift(x, a, b)
-    return y.recorded(from: [x, mean, variance, scale, offset]) { g in
+    let clamps = activation == .relu6
+    let y = scaleAndShift(x, a, b, clampsToSix: clamps)
+    return y.recorded(from: [x, mean, variance, scale, offset]) { upstream in
+        // Through the clamp first: d relu6/dz = 1 where 0 < relu6(z) < 6, else 0.
+        let g = clamps ? upstream.masked(insideZeroToSix: y) : upstream
         // dy/dx = a; dy/dmean = -a; dy/dvar = -½·scale·(x-mean)·(var+ε)^-3/2; dy/dscale = x̂; dy/doffset = 1.
         let dx = x.requiresGradient ? scaleAndShift(g, a, [Float](repeating: 0, count: c)) : nil
         // A frozen network (e.g. an attack on the input) needs only dx: skip the per-channel sums.
@@ -40,18 +47,27 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
 ///
 /// Returns the output (shape of x) and the batch's per-channel `mean` and biased `variance` `[C]` (the ones used to
 /// normalise; detached). For PyTorch's running-variance update multiply the variance by M/(M-1), M = count/C.
-public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor,
-                              epsilon: Float = 1e-5) -> (output: Tensor, mean: Tensor, variance: Tensor) {
+///
+/// `activation: .relu6` clamps the output in the same pass, as `batchNorm` does.
+public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float = 1e-5,
+                              activation: FusedActivation = .none) -> (output: Tensor, mean: Tensor, variance: Tensor) {
     let c = checkChannels(x, [scale, offset])
     let m = Float(x.scalarCount / c)
     precondition(m > 0, "batchNormTraining needs at least one row, got shape \(x.shape)")
-    let mean = channelSums(x).sum.map { $0 / m }
-    let variance = channelSums(x, x, uShift: mean, vShift: mean).products.map { $0 / m }   // Σ(x-mean)²/M
+    // One pass for both statistics: Σx and Σ(x-K)² with K = the first row (a sample of each channel, so the
+    // shifted sum does not cancel catastrophically), then var = Σ(x-K)²/M − (mean−K)².
+    let shift = Array(x.scalars.prefix(c))
+    let (sum, shiftedSquares) = channelSums(x, x, uShift: shift, vShift: shift)
+    let mean = sum.map { $0 / m }
+    let variance = (0..<c).map { Swift.max(shiftedSquares[$0] / m - (mean[$0] - shift[$0]) * (mean[$0] - shift[$0]), 0) }
     let inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     // y = x̂·scale + offset with x̂ = (x-mean)·invStd, computed in one pass as x·k + (offset - mean·k).
     let k = (0..<c).map { scale.scalars[$0] * inverseStd[$0] }
-    let y = scaleAndShift(x, k, (0..<c).map { offset.scalars[$0] - mean[$0] * k[$0] })
-    let output = y.recorded(from: [x, scale, offset]) { g in
+    let clamps = activation == .relu6
+    let y = scaleAndShift(x, k, (0..<c).map { offset.scalars[$0] - mean[$0] * k[$0] }, clampsToSix: clamps)
+    let output = y.recorded(from: [x, scale, offset]) { upstream in
+        // Through the clamp first: d relu6/dz = 1 where 0 < relu6(z) < 6, else 0.
+        let g = clamps ? upstream.masked(insideZeroToSix: y) : upstream
         let (sumG, sumGCentred) = channelSums(g, x, vShift: mean)
         let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
         // dx = (k/M)·(M·g - Σg - x̂·Σ(g·x̂)), k = scale·invStd: the mean and variance depend on every x.
@@ -76,9 +92,38 @@ private func checkChannels(_ x: Tensor, _ perChannel: [Tensor]) -> Int {
     return c
 }
 
-/// u·a + b (+ v·q when v is given) with per-channel a, b, q `[C]` along the last axis; no graph.
-private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tensor? = nil, times q: [Float] = [])
-    -> Tensor {
+extension Tensor {
+    /// This tensor where 0 < y < 6, zero elsewhere (the upstream gradient through ReLU6, from its output y).
+    func masked(insideZeroToSix y: Tensor) -> Tensor {
+        precondition(shape == y.shape, "shapes \(shape) and \(y.shape) differ")
+        let count = scalarCount
+        let values = makeScalars(count: count) { out in
+            scalars.withUnsafeBufferPointer { g in
+                y.scalars.withUnsafeBufferPointer { y in
+                    let (g, y, out) = (g.baseAddress!, y.baseAddress!, out.baseAddress!)
+                    // 8 at a time with a lane mask (a branch per element would stop the loop vectorising).
+                    let (zero, six) = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 6))
+                    var i = 0
+                    while i + 8 <= count {
+                        let v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let u = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let inside = (v .> zero) .& (v .< six)
+                        UnsafeMutableRawPointer(out + i).storeBytes(of: zero.replacing(with: u, where: inside),
+                                                                    as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    for i in i..<count { out[i] = y[i] > 0 && y[i] < 6 ? g[i] : 0 }
+                }
+            }
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+}
+
+/// u·a + b (+ v·q when v is given) with per-channel a, b, q `[C]` along the last axis, clamped to [0, 6] when
+/// asked; no graph.
+private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tensor? = nil, times q: [Float] = [],
+                           clampsToSix: Bool = false) -> Tensor {
     let c = a.count, rows = u.scalarCount / max(c, 1)
     let vScalars = v?.scalars ?? []
     // Per-channel factors in one buffer, read through pointers so the inner loops vectorise.
@@ -91,7 +136,9 @@ private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tens
                     parallelFor(rows, work: u.count) { range in
                         for row in range {
                             let (y, u) = (y.baseAddress! + row * c, u.baseAddress! + row * c)
-                            if v.isEmpty {
+                            if clampsToSix {
+                                for j in 0..<c { y[j] = Swift.min(Swift.max(u[j] * a[j] + b[j], 0), 6) }
+                            } else if v.isEmpty {
                                 for j in 0..<c { y[j] = u[j] * a[j] + b[j] }
                             } else {
                                 let v = v.baseAddress! + row * c

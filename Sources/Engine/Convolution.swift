@@ -7,16 +7,51 @@
 // - everything else: im2col per chunk of images and group, then sgemm; backward via sgemm and col2im.
 // The filter is rearranged once per call to [O, kh, kw, C/groups] so each output channel's weights are one row
 // matching the im2col column order (ky, kx, c).
+//
+// Inference fuses what follows a convolution into it (a residual sum and ReLU6): the depthwise kernel applies them
+// before its one store, the sgemm paths in one pass over the output that also adds the bias. Each of those would
+// otherwise be a separate pass and a fresh activation-sized buffer. When a gradient is recorded the same value is
+// composed from the separate ops, whose backward rules then apply unchanged.
 
 import Foundation
+
+/// What a convolution applies to its output in the same pass (see `conv2d(_:filter:bias:stride:padding:groups:
+/// adding:activation:)`).
+public enum FusedActivation: Sendable, Equatable {
+    /// The output as it is.
+    case none
+    /// min(max(y, 0), 6), EfficientNet-Lite's activation (PyTorch: `nn.ReLU6`).
+    case relu6
+}
+
+/// The work fused into a convolution's output pass: bias, residual sum, activation.
+struct Epilogue {
+    let bias: UnsafePointer<Float>?
+    let residual: UnsafePointer<Float>?
+    let clampsToSix: Bool
+}
 
 /// 2-D convolution (cross-correlation) of NHWC images with a PyTorch-layout filter (PyTorch: `F.conv2d`,
 /// `nn.Conv2d`; weights load unchanged from a state_dict).
 ///
 /// Concretely: input `[N,H,W,C]`, filter `[O, C/groups, kh, kw]`, bias `[O]` → `[N, H', W', O]` with
 /// H' = (H + padTop + padBottom - kh)/stride + 1 (⌈H/stride⌉ for `.same`). `groups == C == O` is depthwise.
+///
+/// `adding residual` (the output's shape) is added and `activation` applied after the bias, fused into the same pass
+/// when nothing records a gradient: `conv2d(x, filter: w, adding: r, activation: .relu6)` equals
+/// `relu6(conv2d(x, filter: w) + r)`.
 public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid,
-                   groups: Int = 1) -> Tensor {
+                   groups: Int = 1, adding residual: Tensor? = nil, activation: FusedActivation = .none) -> Tensor {
+    if residual != nil || activation != .none {
+        let recording = input.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true
+            || residual?.requiresGradient == true
+        if recording {
+            // The graph needs each step: the same value from the separate ops, with their backward rules.
+            var y = conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups)
+            if let residual { y = y + residual }
+            return activation == .relu6 ? relu6(y) : y
+        }
+    }
     precondition(filter.rank == 4, "conv2d filter must be [out, in/groups, kh, kw], got \(filter.shape)")
     let (outChannels, groupChannels) = (filter.shape[0], filter.shape[1])
     let geometry = WindowGeometry(input: input.shape, kernelHeight: filter.shape[2], kernelWidth: filter.shape[3],
@@ -24,14 +59,40 @@ public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride:
     precondition(groups >= 1 && geometry.channels == groupChannels * groups && outChannels % groups == 0,
                  "conv2d: input \(input.shape) (NHWC), filter \(filter.shape) and groups \(groups) do not agree")
     if let bias { precondition(bias.shape == [outChannels], "conv2d bias must be [\(outChannels)], got \(bias.shape)") }
+    let outputShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels]
+    if let residual {
+        precondition(residual.shape == outputShape, "conv2d residual must be \(outputShape), got \(residual.shape)")
+    }
+    let clampsToSix = activation == .relu6
     if groups == geometry.channels && outChannels == groups {
-        return depthwiseConv2d(input, filter: filter, bias: bias, geometry: geometry)
+        return depthwiseConv2d(input, filter: filter, bias: bias, geometry: geometry, adding: residual,
+                               clampsToSix: clampsToSix)
     }
     let pointwise = groups == 1 && geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && stride == 1
         && geometry.outputHeight == geometry.height && geometry.outputWidth == geometry.width
     let inputs = [input, filter] + (bias.map { [$0] } ?? [])
-    let outputShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels]
     let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
+    if residual != nil || clampsToSix {
+        // Inference only (see above): sgemm into a fresh buffer, then bias, residual and clamp in one pass.
+        let rows = geometry.batch * geometry.outputPixels
+        let out = makeScalars(count: rows * outChannels) { y in
+            if pointwise {
+                input.scalars.withUnsafeBufferPointer { x in
+                    filter.scalars.withUnsafeBufferPointer { w in
+                        sgemm(transposeB: true, m: rows, n: outChannels, k: geometry.channels, x.baseAddress!,
+                              lda: geometry.channels, w.baseAddress!, ldb: geometry.channels, y.baseAddress!,
+                              ldc: outChannels)
+                    }
+                }
+            } else {
+                im2colProduct(input, filter: filter, geometry: geometry, groups: groups, into: y)
+            }
+            withEpilogue(bias: bias, residual: residual, clampsToSix: clampsToSix) { epilogue in
+                finishRows(y, rows: rows, columns: outChannels, epilogue)
+            }
+        }
+        return Tensor(shape: outputShape, scalars: out)
+    }
     if pointwise {
         let rows = geometry.batch * geometry.height * geometry.width, c = geometry.channels
         var out = biasRows(bias, rows: rows, columns: outChannels)
@@ -98,26 +159,10 @@ private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geomet
     let pixels = geometry.outputPixels
     // [O, Cg, kh, kw] → [O, kh, kw, Cg]: output channel o's weights become row o, in im2col column order.
     let rows = filter.detached().transposed(permutation: [0, 2, 3, 1])
-    let imagesPerChunk = max(1, min(geometry.batch, (1 << 22) / max(pixels * k, 1)))
+    let imagesPerChunk = im2colChunk(geometry: geometry, columnsPerPixel: k)
     var out = biasRows(bias, rows: geometry.batch * pixels, columns: outChannels)
-    var columns = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
-    input.scalars.withUnsafeBufferPointer { x in
-        rows.scalars.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { y in
-                columns.withUnsafeMutableBufferPointer { cols in
-                    for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
-                        let images = first..<min(first + imagesPerChunk, geometry.batch)
-                        for group in 0..<groups {
-                            im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
-                                   channelCount: groupChannels, into: cols)
-                            sgemm(transposeB: true, m: images.count * pixels, n: groupOut, k: k, cols.baseAddress!,
-                                  lda: k, w.baseAddress! + group * groupOut * k, ldb: k, beta: 1,
-                                  y.baseAddress! + first * pixels * outChannels + group * groupOut, ldc: outChannels)
-                        }
-                    }
-                }
-            }
-        }
+    out.withUnsafeMutableBufferPointer { y in
+        im2colProduct(input, filter: filter, geometry: geometry, groups: groups, rearranged: rows, beta: 1, into: y)
     }
     let outputShape = [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels]
     let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
@@ -167,6 +212,73 @@ private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geomet
             ? Tensor(shape: rows.shape, scalars: dw).transposed(permutation: [0, 3, 1, 2]) : nil
         return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
                                     filter: filterGradient, bias: bias, upstream: g)
+    }
+}
+
+/// Images per im2col chunk: bounds the column buffer at about 16 MB.
+private func im2colChunk(geometry: WindowGeometry, columnsPerPixel k: Int) -> Int {
+    max(1, min(geometry.batch, (1 << 22) / max(geometry.outputPixels * k, 1)))
+}
+
+/// y = beta·y + im2col(x)·Wᵀ per group, in chunks of images: the forward product of a dense or grouped
+/// convolution into `y` `[N·H'·W', O]`. `rearranged` is the filter as `[O, kh, kw, C/groups]` if already made.
+private func im2colProduct(_ input: Tensor, filter: Tensor, geometry: WindowGeometry, groups: Int,
+                           rearranged: Tensor? = nil, beta: Float = 0, into y: UnsafeMutableBufferPointer<Float>) {
+    let outChannels = filter.shape[0], groupChannels = filter.shape[1], groupOut = outChannels / groups
+    let k = geometry.kernelHeight * geometry.kernelWidth * groupChannels, pixels = geometry.outputPixels
+    let rows = rearranged ?? filter.detached().transposed(permutation: [0, 2, 3, 1])
+    let imagesPerChunk = im2colChunk(geometry: geometry, columnsPerPixel: k)
+    var columns = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+    input.scalars.withUnsafeBufferPointer { x in
+        rows.scalars.withUnsafeBufferPointer { w in
+            columns.withUnsafeMutableBufferPointer { cols in
+                for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
+                    let images = first..<min(first + imagesPerChunk, geometry.batch)
+                    for group in 0..<groups {
+                        im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
+                               channelCount: groupChannels, into: cols)
+                        sgemm(transposeB: true, m: images.count * pixels, n: groupOut, k: k, cols.baseAddress!,
+                              lda: k, w.baseAddress! + group * groupOut * k, ldb: k, beta: beta,
+                              y.baseAddress! + first * pixels * outChannels + group * groupOut, ldc: outChannels)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with the bias and residual as pointers (nil where absent), valid for the call.
+func withEpilogue<R>(bias: Tensor?, residual: Tensor?, clampsToSix: Bool, _ body: (Epilogue) -> R) -> R {
+    func withPointer(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let t else { return body(nil) }
+        return t.scalars.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+    return withPointer(bias) { b in
+        withPointer(residual) { r in body(Epilogue(bias: b, residual: r, clampsToSix: clampsToSix)) }
+    }
+}
+
+/// y = clamp(y + bias + residual) in place over `[rows, columns]`, whichever of them the epilogue has.
+func finishRows(_ y: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int, _ epilogue: Epilogue) {
+    let zeros = [Float](repeating: 0, count: columns)
+    zeros.withUnsafeBufferPointer { zeros in
+        let bias = epilogue.bias ?? zeros.baseAddress!
+        parallelFor(rows, work: rows * columns) { range in
+            for row in range {
+                let y = y.baseAddress! + row * columns
+                if let residual = epilogue.residual.map({ $0 + row * columns }) {
+                    if epilogue.clampsToSix {
+                        for j in 0..<columns { y[j] = Swift.min(Swift.max(y[j] + bias[j] + residual[j], 0), 6) }
+                    } else {
+                        for j in 0..<columns { y[j] = y[j] + bias[j] + residual[j] }
+                    }
+                } else if epilogue.clampsToSix {
+                    for j in 0..<columns { y[j] = Swift.min(Swift.max(y[j] + bias[j], 0), 6) }
+                } else {
+                    for j in 0..<columns { y[j] += bias[j] }
+                }
+            }
+        }
     }
 }
 

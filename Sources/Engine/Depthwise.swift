@@ -4,7 +4,13 @@
 // accumulates all taps of a window in a register before storing once. Window bounds are clipped once per row and
 // pixel, so the inner loops have no branches. Independent rows run in parallel (`parallelFor`).
 
+import CKernels
 import Foundation
+
+/// True when the CPU has AVX2 and FMA, so the C kernels of CKernels run (see Kernels.c); read once.
+/// `TRANSFERLAB_PORTABLE_KERNELS=1` turns them off, to compare or to test the portable Swift kernels.
+let vectorKernelsAvailable: Bool = tl_has_avx2_fma() == 1
+    && ProcessInfo.processInfo.environment["TRANSFERLAB_PORTABLE_KERNELS"] == nil
 
 /// 8 floats from `p` (no alignment needed).
 @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
@@ -23,16 +29,34 @@ import Foundation
 }
 
 /// Depthwise forward and backward; `filter` is PyTorch's `[C, 1, kh, kw]`, rearranged here to `[kh, kw, C]`.
-func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry) -> Tensor {
+/// `residual` and `clampsToSix` are fused into the store (inference only: `conv2d` composes them otherwise).
+func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry,
+                     adding residual: Tensor? = nil, clampsToSix: Bool = false,
+                     vectorKernels: Bool = vectorKernelsAvailable) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
     let weights = filter.detached().reshaped(to: [c, kh * kw]).transposed()   // [kh·kw, C]
     let biasValues = bias?.scalars ?? [Float](repeating: 0, count: c)
+    let residualValues = residual?.scalars ?? []
     let out = makeScalars(count: n * oh * ow * c) { y in
         input.scalars.withUnsafeBufferPointer { x in
             weights.scalars.withUnsafeBufferPointer { wt in
                 biasValues.withUnsafeBufferPointer { b in
+                  residualValues.withUnsafeBufferPointer { residual in
+                    if vectorKernels {
+                        let shape = TLDepthwiseGeometry(
+                            batch: n, height: h, width: w, channels: c, kernelHeight: kh, kernelWidth: kw, stride: s,
+                            top: top, left: left, outputHeight: oh, outputWidth: ow)
+                        parallelFor(n * oh, work: n * oh * ow * c * kh * kw) { rows in
+                            tl_depthwise_forward_avx2(x.baseAddress, wt.baseAddress, bias == nil ? nil : b.baseAddress,
+                                                      residual.isEmpty ? nil : residual.baseAddress, y.baseAddress,
+                                                      shape, rows.lowerBound,
+                                                      rows.upperBound, clampsToSix ? 1 : 0)
+                        }
+                        return
+                    }
+                    let (zero, six) = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 6))
                     parallelFor(n * oh, work: n * oh * ow * c * kh * kw) { rows in
                         for row in rows {
                             let (image, oy) = (row / oh, row % oh)
@@ -40,6 +64,7 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                             for ox in 0..<ow {
                                 let ix0 = ox * s - left, kxs = clip(ix0, kw, w)
                                 let o = y.baseAddress! + (row * ow + ox) * c
+                                let r = residual.isEmpty ? nil : residual.baseAddress! + (row * ow + ox) * c
                                 // y[c] = b[c] + Σ_taps x[iy0+ky, ix0+kx, c]·w[ky, kx, c]. The window's corner may lie
                                 // in the padding; only clipped taps are read. Wrapping &+ &* keep overflow checks out
                                 // of the inner loops.
@@ -52,6 +77,8 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                                         let wr = wt.baseAddress! + (ky &* kw &* c &+ j)
                                         for kx in kxs { sum += load8(xr + kx &* c) * load8(wr + kx &* c) }
                                     }
+                                    if let r { sum += load8(r + j) }
+                                    if clampsToSix { sum = pointwiseMin(pointwiseMax(sum, zero), six) }
                                     store8(sum, o + j)
                                     j += 8
                                 }
@@ -62,11 +89,13 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
                                             sum += window[(ky * w + kx) * c + j] * wt[(ky * kw + kx) * c + j]
                                         }
                                     }
-                                    o[j] = sum
+                                    if let r { sum += r[j] }
+                                    o[j] = clampsToSix ? Swift.min(Swift.max(sum, 0), 6) : sum
                                 }
                             }
                         }
                     }
+                  }
                 }
             }
         }
@@ -77,19 +106,47 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
     return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
         // y[oy,ox,c] = Σ x[oy·s+ky, ox·s+kx, c]·w[ky,kx,c]: dx gathers g·w over the windows covering it,
         // dw[ky,kx,c] = Σ g[oy,ox,c]·x[oy·s+ky, ox·s+kx, c].
-        let dx = needInput ? depthwiseInputGradient(g, weights: weights, geometry: geometry) : nil
+        let dx = needInput
+            ? depthwiseInputGradient(g, weights: weights, geometry: geometry, vectorKernels: vectorKernels) : nil
         let dw = needFilter
-            ? depthwiseFilterGradient(g, input: input, geometry: geometry).transposed().reshaped(to: filter.shape)
+            ? depthwiseFilterGradient(g, input: input, geometry: geometry, vectorKernels: vectorKernels)
+                .transposed().reshaped(to: filter.shape)
             : nil
         return convolutionGradients(input: dx, filter: dw, bias: bias, upstream: g)
     }
 }
 
 /// d(loss)/d(input) for a depthwise convolution, gathered per input pixel so rows can run in parallel.
-private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: WindowGeometry) -> Tensor {
+private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: WindowGeometry,
+                                    vectorKernels: Bool) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
+    if vectorKernels && s == 1 {
+        // Stride 1: dx[i] = Σ_tap g[i + top − tap]·w[tap] is a forward depthwise convolution of g with the
+        // flipped filter and padding k − 1 − top, so the vector kernel does it.
+        let flipped = makeScalars(count: kh * kw * c) { f in
+            weights.scalars.withUnsafeBufferPointer { wt in
+                for tap in 0..<(kh * kw) {
+                    (f.baseAddress! + (kh * kw - 1 - tap) * c).update(from: wt.baseAddress! + tap * c, count: c)
+                }
+            }
+        }
+        let shape = TLDepthwiseGeometry(batch: n, height: oh, width: ow, channels: c, kernelHeight: kh,
+                                        kernelWidth: kw, stride: 1, top: kh - 1 - top, left: kw - 1 - left,
+                                        outputHeight: h, outputWidth: w)
+        let values = makeScalars(count: n * h * w * c) { dx in
+            g.scalars.withUnsafeBufferPointer { g in
+                flipped.withUnsafeBufferPointer { f in
+                    parallelFor(n * h, work: n * h * w * c * kh * kw) { rows in
+                        tl_depthwise_forward_avx2(g.baseAddress, f.baseAddress, nil, nil, dx.baseAddress, shape,
+                                                  rows.lowerBound, rows.upperBound, 0)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, h, w, c], scalars: values)
+    }
     /// The (tap, output index) pairs through which input index `i` feeds an output: o·s - pad + tap == i.
     func feeds(_ i: Int, _ pad: Int, _ kernel: Int, _ outputs: Int, into list: inout [(tap: Int, output: Int)]) {
         list.removeAll(keepingCapacity: true)
@@ -143,10 +200,13 @@ private func depthwiseInputGradient(_ g: Tensor, weights: Tensor, geometry: Wind
 
 /// d(loss)/d(filter) for a depthwise convolution as `[kh·kw, C]`. Each task sums into its own buffer (then the
 /// buffers are added, so there are no shared writes); per tap and 8 channels, a register runs along an output row.
-private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: WindowGeometry) -> Tensor {
+private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: WindowGeometry,
+                                     vectorKernels: Bool) -> Tensor {
     let (n, h, w, c) = (geometry.batch, geometry.height, geometry.width, geometry.channels)
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow, top, left) = (geometry.outputHeight, geometry.outputWidth, geometry.top, geometry.left)
+    let shape = TLDepthwiseGeometry(batch: n, height: h, width: w, channels: c, kernelHeight: kh, kernelWidth: kw,
+                                    stride: s, top: top, left: left, outputHeight: oh, outputWidth: ow)
     let taps = kh * kw * c
     let chunks = max(1, min(n * oh, engineThreadCount * 2))
     // Output columns whose window includes tap kx inside the image: 0 ≤ ox·s - left + kx < w.
@@ -159,7 +219,12 @@ private func depthwiseFilterGradient(_ g: Tensor, input: Tensor, geometry: Windo
         input.scalars.withUnsafeBufferPointer { x in
             partials.withUnsafeMutableBufferPointer { partials in
                 parallelFor(chunks, work: n * oh * ow * taps) { range in
-                    for chunk in range {
+                    for chunk in range where vectorKernels {
+                        tl_depthwise_filter_gradient_avx2(
+                            g.baseAddress, x.baseAddress, partials.baseAddress! + chunk * taps, shape,
+                            chunk * n * oh / chunks, (chunk + 1) * n * oh / chunks)
+                    }
+                    for chunk in range where !vectorKernels {
                         let dw = partials.baseAddress! + chunk * taps
                         for row in (chunk * n * oh / chunks)..<((chunk + 1) * n * oh / chunks) {
                             let (image, oy) = (row / oh, row % oh)

@@ -11,12 +11,25 @@ public struct Check: Sendable {
     public let name: String
     /// Runs the check; returns normally when it passes.
     public let run: @Sendable () throws -> Void
+    /// The wall-clock limit of a heavy check (one that runs the real network), in seconds; nil for the
+    /// grader's default (`--time-limit`, 10 s). The grader uses the larger of the two and prints it.
+    public let timeLimit: Double?
+    /// The address-space limit of a heavy check, in megabytes; nil for the grader's default (2048 MB).
+    public let memoryLimitMegabytes: Int?
 
-    public init(id: String, name: String, run: @escaping @Sendable () throws -> Void) {
+    public init(
+        id: String, name: String, timeLimit: Double? = nil, memoryLimitMegabytes: Int? = nil,
+        run: @escaping @Sendable () throws -> Void
+    ) {
         self.id = id
         self.name = name
+        self.timeLimit = timeLimit
+        self.memoryLimitMegabytes = memoryLimitMegabytes
         self.run = run
     }
+
+    /// True for a check with limits of its own: it loads the real model or trains on real data.
+    public var isHeavy: Bool { timeLimit != nil || memoryLimitMegabytes != nil }
 }
 
 /// Why a check failed, in the words the grader prints: the input (abbreviated), what the reference

@@ -9,24 +9,28 @@ public enum Lesson01 {
         public var normalizedChannelsFirst: @Sendable (_ picture: Picture, _ mean: [Float], _ std: [Float]) -> [Float]
         public var softmax: @Sendable ([Float]) -> [Float]
         public var topK: @Sendable (_ scores: [Float], _ k: Int) -> [Int]
+        public var classProbabilities: ClassProbabilities
 
         public init(
             centerCroppedToSquare: @escaping @Sendable (Picture) -> Picture,
             normalizedChannelsFirst: @escaping @Sendable (Picture, [Float], [Float]) -> [Float],
             softmax: @escaping @Sendable ([Float]) -> [Float],
-            topK: @escaping @Sendable ([Float], Int) -> [Int]
+            topK: @escaping @Sendable ([Float], Int) -> [Int],
+            classProbabilities: @escaping ClassProbabilities
         ) {
             self.centerCroppedToSquare = centerCroppedToSquare
             self.normalizedChannelsFirst = normalizedChannelsFirst
             self.softmax = softmax
             self.topK = topK
+            self.classProbabilities = classProbabilities
         }
 
         /// The answers in Solutions/lesson-01.
         public static let reference = Functions(
             centerCroppedToSquare: Solutions01.centerCroppedToSquare,
             normalizedChannelsFirst: Solutions01.normalizedChannelsFirst,
-            softmax: Solutions01.softmax, topK: Solutions01.topK)
+            softmax: Solutions01.softmax, topK: Solutions01.topK,
+            classProbabilities: Solutions01.classProbabilities)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -38,6 +42,7 @@ public enum Lesson01 {
                 normalizeChecks(functions.normalizedChannelsFirst),
                 softmaxChecks(functions.softmax),
                 topKChecks(functions.topK),
+                classifyChecks(functions.classProbabilities),
             ])
     }
 

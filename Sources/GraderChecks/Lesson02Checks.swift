@@ -9,23 +9,27 @@ public enum Lesson02 {
         public var l2Normalized: @Sendable ([Float]) -> [Float]
         public var cosineSimilarity: @Sendable ([Float], [Float]) -> Float
         public var nearestNeighbours: @Sendable (_ query: [Float], _ gallery: [[Float]], _ count: Int) -> [Int]
+        public var trainedHead: TrainHead
 
         public init(
             globalAveragePooled: @escaping @Sendable (FeatureMap) -> [Float],
             l2Normalized: @escaping @Sendable ([Float]) -> [Float],
             cosineSimilarity: @escaping @Sendable ([Float], [Float]) -> Float,
-            nearestNeighbours: @escaping @Sendable ([Float], [[Float]], Int) -> [Int]
+            nearestNeighbours: @escaping @Sendable ([Float], [[Float]], Int) -> [Int],
+            trainedHead: @escaping TrainHead
         ) {
             self.globalAveragePooled = globalAveragePooled
             self.l2Normalized = l2Normalized
             self.cosineSimilarity = cosineSimilarity
             self.nearestNeighbours = nearestNeighbours
+            self.trainedHead = trainedHead
         }
 
         /// The answers in Solutions/lesson-02.
         public static let reference = Functions(
             globalAveragePooled: Solutions02.globalAveragePooled, l2Normalized: Solutions02.l2Normalized,
-            cosineSimilarity: Solutions02.cosineSimilarity, nearestNeighbours: Solutions02.nearestNeighbours)
+            cosineSimilarity: Solutions02.cosineSimilarity, nearestNeighbours: Solutions02.nearestNeighbours,
+            trainedHead: Solutions02.trainedHead)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -37,6 +41,7 @@ public enum Lesson02 {
                 l2NormalizeChecks(functions.l2Normalized),
                 cosineChecks(functions.cosineSimilarity),
                 neighbourChecks(functions.nearestNeighbours),
+                trainHeadChecks(functions.trainedHead),
             ])
     }
 

@@ -24,20 +24,26 @@ public enum Lesson03 {
         public var adamStep: AdamStep
         public var earlyStopping: EarlyStopping
         public var warmupCosineLearningRate: Schedule
+        public var prepareForFineTuning: PrepareForFineTuning
+        public var gelu: TensorOperation
 
         public init(
             adamStep: @escaping AdamStep, earlyStopping: @escaping EarlyStopping,
-            warmupCosineLearningRate: @escaping Schedule
+            warmupCosineLearningRate: @escaping Schedule, prepareForFineTuning: @escaping PrepareForFineTuning,
+            gelu: @escaping TensorOperation
         ) {
             self.adamStep = adamStep
             self.earlyStopping = earlyStopping
             self.warmupCosineLearningRate = warmupCosineLearningRate
+            self.prepareForFineTuning = prepareForFineTuning
+            self.gelu = gelu
         }
 
         /// The answers in Solutions/lesson-03.
         public static let reference = Functions(
             adamStep: Solutions03.adamStep, earlyStopping: Solutions03.earlyStopping,
-            warmupCosineLearningRate: Solutions03.warmupCosineLearningRate)
+            warmupCosineLearningRate: Solutions03.warmupCosineLearningRate,
+            prepareForFineTuning: Solutions03.prepareForFineTuning, gelu: Solutions03.gelu)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -48,6 +54,8 @@ public enum Lesson03 {
                 adamChecks(functions.adamStep),
                 earlyStoppingChecks(functions.earlyStopping),
                 scheduleChecks(functions.warmupCosineLearningRate),
+                freezeChecks(functions.prepareForFineTuning),
+                geluChecks(functions.gelu),
             ])
     }
 

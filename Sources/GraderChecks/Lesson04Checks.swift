@@ -13,21 +13,24 @@ public enum Lesson04 {
         public var cutout: Cutout
         public var mixUp: MixUp
         public var cutMix: CutMix
+        public var clothesAugmentation: ClothesAugmentation
 
         public init(
             horizontallyFlipped: @escaping @Sendable (Picture) -> Picture, cutout: @escaping Cutout,
-            mixUp: @escaping MixUp, cutMix: @escaping CutMix
+            mixUp: @escaping MixUp, cutMix: @escaping CutMix, clothesAugmentation: @escaping ClothesAugmentation
         ) {
             self.horizontallyFlipped = horizontallyFlipped
             self.cutout = cutout
             self.mixUp = mixUp
             self.cutMix = cutMix
+            self.clothesAugmentation = clothesAugmentation
         }
 
         /// The answers in Solutions/lesson-04.
         public static let reference = Functions(
             horizontallyFlipped: Solutions04.horizontallyFlipped, cutout: Solutions04.cutout,
-            mixUp: Solutions04.mixUp, cutMix: Solutions04.cutMix)
+            mixUp: Solutions04.mixUp, cutMix: Solutions04.cutMix,
+            clothesAugmentation: Solutions04.clothesAugmentation)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -39,6 +42,7 @@ public enum Lesson04 {
                 cutoutChecks(functions.cutout),
                 mixUpChecks(functions.mixUp),
                 cutMixChecks(functions.cutMix),
+                augmentationChecks(functions.clothesAugmentation),
             ])
     }
 

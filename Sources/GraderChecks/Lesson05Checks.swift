@@ -18,21 +18,24 @@ public enum Lesson05 {
         public var fgsmStep: FGSMStep
         public var projected: Projection
         public var pgdStep: PGDStep
+        public var targetedAttack: TargetedAttack
 
         public init(
             crossEntropyGradient: @escaping CrossEntropyGradient, fgsmStep: @escaping FGSMStep,
-            projected: @escaping Projection, pgdStep: @escaping PGDStep
+            projected: @escaping Projection, pgdStep: @escaping PGDStep, targetedAttack: @escaping TargetedAttack
         ) {
             self.crossEntropyGradient = crossEntropyGradient
             self.fgsmStep = fgsmStep
             self.projected = projected
             self.pgdStep = pgdStep
+            self.targetedAttack = targetedAttack
         }
 
         /// The answers in Solutions/lesson-05.
         public static let reference = Functions(
             crossEntropyGradient: Solutions05.crossEntropyGradient, fgsmStep: Solutions05.fgsmStep,
-            projected: Solutions05.projected, pgdStep: Solutions05.pgdStep)
+            projected: Solutions05.projected, pgdStep: Solutions05.pgdStep,
+            targetedAttack: Solutions05.targetedAttack)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -44,6 +47,7 @@ public enum Lesson05 {
                 fgsmChecks(functions.fgsmStep),
                 projectionChecks(functions.projected),
                 pgdChecks(functions.pgdStep),
+                targetedAttackChecks(functions.targetedAttack),
             ])
     }
 

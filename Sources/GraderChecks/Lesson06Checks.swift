@@ -16,22 +16,26 @@ public enum Lesson06 {
         public var totalVariationGradient: @Sendable (Picture) -> Picture
         public var rolled: Roll
         public var idealImageStep: IdealImageStep
+        public var smoothIdealImage: SmoothIdealImage
 
         public init(
             totalVariation: @escaping @Sendable (Picture) -> Float,
             totalVariationGradient: @escaping @Sendable (Picture) -> Picture,
-            rolled: @escaping Roll, idealImageStep: @escaping IdealImageStep
+            rolled: @escaping Roll, idealImageStep: @escaping IdealImageStep,
+            smoothIdealImage: @escaping SmoothIdealImage
         ) {
             self.totalVariation = totalVariation
             self.totalVariationGradient = totalVariationGradient
             self.rolled = rolled
             self.idealImageStep = idealImageStep
+            self.smoothIdealImage = smoothIdealImage
         }
 
         /// The answers in Solutions/lesson-06.
         public static let reference = Functions(
             totalVariation: Solutions06.totalVariation, totalVariationGradient: Solutions06.totalVariationGradient,
-            rolled: Solutions06.rolled, idealImageStep: Solutions06.idealImageStep)
+            rolled: Solutions06.rolled, idealImageStep: Solutions06.idealImageStep,
+            smoothIdealImage: Solutions06.smoothIdealImage)
     }
 
     /// Every check of the lesson, run against `functions`.
@@ -43,6 +47,7 @@ public enum Lesson06 {
                 gradientChecks(functions.totalVariationGradient),
                 rollChecks(functions.rolled),
                 idealImageStepChecks(functions.idealImageStep),
+                smoothIdealImageChecks(functions.smoothIdealImage),
             ])
     }
 

@@ -12,13 +12,15 @@ public struct GraderConfiguration: Sendable {
     public var scratchPath = ".build/grader"
     /// A copy of the exercises in which files that do not compile are swapped for their solutions.
     public var overlayDirectory = ".grader/overlay"
+    /// What heavy checks compute once and reuse (frozen features, reference runs); safe to delete.
+    public var cacheDirectory = ".grader/cache"
     /// Progress and hints shown so far.
     public var progressFile = ".grader/progress.json"
     /// The hints, one list per exercise id.
     public var hintsFile = "Exercises/hints.json"
-    /// Wall-clock limit of one check, in seconds.
+    /// Wall-clock limit of one check, in seconds (a heavy check that needs longer says so, and gets its own).
     public var timeLimit: Double = 10
-    /// Address-space limit of one check's process, in megabytes.
+    /// Address-space limit of one check's process, in megabytes (heavy checks may ask for more).
     public var memoryLimitMegabytes = 2048
     /// How many checks run at once (exercises in parallel, the checks of one exercise in order).
     public var parallelism = 2

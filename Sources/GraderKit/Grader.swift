@@ -137,12 +137,9 @@ public struct Grader: Sendable {
         return lessons.map { run($0, runner: runner, directory: configuration.solutionsDirectory) }
     }
 
-    /// What a runner is built from, besides the lesson's exercises.
+    /// What a runner is built from, besides the lesson's exercises: lab exercises use the whole library.
     private func buildInputs(runner: String) -> [String] {
-        [
-            "Package.swift", "Exercises/Support", configuration.solutionsDirectory, "Sources/GraderChecks",
-            "Sources/GraderRunners/\(runner)",
-        ]
+        ["Package.swift", "Exercises/Support", configuration.solutionsDirectory, "Sources"]
     }
 
     private func blockedLesson(_ lesson: LessonChecks, reason: String?, directory: String? = nil) -> LessonReport {
@@ -224,19 +221,28 @@ public struct Grader: Sendable {
 
     private func run(_ check: Check, of exercise: ExerciseChecks, runner: URL) -> CheckReport {
         var report = CheckReport(id: check.id, name: check.name, status: .error, ran: true)
+        // A heavy check (the real network, real data) brings its own, larger limits; they are printed with it.
+        let timeLimit = max(configuration.timeLimit, check.timeLimit ?? 0)
+        let memoryLimit = max(configuration.memoryLimitMegabytes, check.memoryLimitMegabytes ?? 0)
+        if check.isHeavy { report.timeLimit = timeLimit }
         var environment = ProcessInfo.processInfo.environment
         // A short backtrace, without colours or registers, in which the student's file and line can be found.
         environment["SWIFT_BACKTRACE"] =
             "enable=yes,interactive=no,color=no,threads=crashed,registers=none,"
             + "images=none,limit=32,top=8,sanitize=no"
+        // Checks run side by side, each on one core; one BLAS thread also fixes the order of every sum, so a
+        // heavy check measures the same numbers on every run.
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        // Where heavy checks keep what they compute once (frozen features, reference runs) between runs.
+        environment[LabCache.environmentVariable] = configuration.url(configuration.cacheDirectory).path
         let outcome: ChildOutcome
         do {
             outcome = try runChild(
                 runner.path,
                 arguments: [
-                    check.id, "--time-limit", "\(Int(configuration.timeLimit.rounded(.up)))",
-                    "--memory-limit-mb", "\(configuration.memoryLimitMegabytes)",
-                ], environment: environment, directory: configuration.packageRoot, timeLimit: configuration.timeLimit)
+                    check.id, "--time-limit", "\(Int(timeLimit.rounded(.up)))",
+                    "--memory-limit-mb", "\(memoryLimit)",
+                ], environment: environment, directory: configuration.packageRoot, timeLimit: timeLimit)
         } catch {
             report.message = "could not start \(runner.lastPathComponent): \(error)"
             report.ran = false
@@ -273,7 +279,7 @@ public struct Grader: Sendable {
         }
         let crash = CrashAnalysis(
             termination: outcome.termination, standardError: outcome.standardError,
-            timeLimit: configuration.timeLimit, memoryLimitMegabytes: configuration.memoryLimitMegabytes,
+            timeLimit: timeLimit, memoryLimitMegabytes: memoryLimit,
             sourceDirectories: [
                 "/\(configuration.exercisesDirectory)/", "/\(configuration.solutionsDirectory)/",
                 "/\(configuration.overlayDirectory)/",

@@ -29,6 +29,8 @@ public struct CheckReport: Codable, Equatable, Sendable {
     /// False when the check was never started.
     public var ran: Bool
     public var seconds: Double?
+    /// The time limit of a heavy check (one that runs the real network), in seconds; nil for the default.
+    public var timeLimit: Double?
 }
 
 /// The result of one exercise: its checks, or why they could not run.

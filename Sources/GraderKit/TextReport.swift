@@ -63,8 +63,12 @@ public struct TextReport {
     }
 
     private func render(_ check: CheckReport) -> [String] {
-        if check.status == .pass { return ["      " + green("✓") + " \(check.name)"] }
-        var lines = ["      " + red("✗") + " \(check.name)"]
+        // A heavy check says how long it took against its own limit: "(34 s of 120 s)".
+        let timing = check.timeLimit.map { limit in
+            " " + dim("(" + (check.seconds.map { "\(Self.seconds($0)) of " } ?? "limit ") + "\(Self.seconds(limit)))")
+        } ?? ""
+        if check.status == .pass { return ["      " + green("✓") + " \(check.name)" + timing] }
+        var lines = ["      " + red("✗") + " \(check.name)" + timing]
         let pad = "          "
         if let input = check.input {
             lines.append(pad + "input:    \(input)")
@@ -136,4 +140,10 @@ public struct TextReport {
     private func yellow(_ text: String) -> String { paint(text, "33") }
     private func cyan(_ text: String) -> String { paint(text, "36") }
     private func bold(_ text: String) -> String { paint(text, "1") }
+    private func dim(_ text: String) -> String { paint(text, "2") }
+
+    /// "0.4 s", "34 s", "120 s".
+    static func seconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.1f s", value) : "\(Int(value.rounded())) s"
+    }
 }

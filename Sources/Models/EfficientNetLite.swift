@@ -56,8 +56,9 @@ public final class MBConvBlock: Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var x = input
-        if let expandConv, let expandNorm { x = relu6(expandNorm(expandConv(x))) }
-        x = relu6(depthwiseNorm(depthwiseConv(x)))
+        // BatchNorm and ReLU6 in one pass (`relu6(norm(conv(x)))`).
+        if let expandConv, let expandNorm { x = expandNorm(expandConv(x), activation: .relu6) }
+        x = depthwiseNorm(depthwiseConv(x), activation: .relu6)
         x = projectNorm(projectConv(x))
         guard hasResidual else { return hooked(x) }
         if LearningPhase.current == .training && dropConnectRate > 0 {
@@ -177,12 +178,12 @@ public final class EfficientNetLite0: Layer, ImageClassifier {
 
     /// The layer-by-layer pass, each BatchNorm separate (what training and gradients need).
     func unfoldedActivations(of pixels: Tensor, through depth: NetworkDepth) -> Tensor {
-        var x = relu6(stemNorm(stem(preprocessing.normalized(pixels))))
+        var x = stemNorm(stem(preprocessing.normalized(pixels)), activation: .relu6)
         if depth == .stem { return x }
         for (index, block) in blocks.enumerated() {
             x = block(x)
             if depth == .block(index) { return x }
         }
-        return relu6(headNorm(head(x)))
+        return headNorm(head(x), activation: .relu6)
     }
 }

@@ -33,12 +33,20 @@ public final class BatchNorm: Layer {
     public var usesBatchStatistics: Bool { LearningPhase.current == .training && weight.isTrainable }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
+        callAsFunction(input, activation: .none)
+    }
+
+    /// The normalised input with `activation` applied in the same pass: `norm(x, activation: .relu6)` equals
+    /// `relu6(norm(x))`, with one activation-sized buffer fewer to write and to keep for the backward pass.
+    public func callAsFunction(_ input: Tensor, activation: FusedActivation) -> Tensor {
+        // A forward hook must see this layer's own output, before the activation.
+        if activation == .relu6 && ForwardHook.isActive { return relu6(callAsFunction(input, activation: .none)) }
         guard usesBatchStatistics else {
             return hooked(batchNorm(input, mean: runningMean.value, variance: runningVariance.value,
-                                    scale: weight.value, offset: bias.value, epsilon: epsilon))
+                                    scale: weight.value, offset: bias.value, epsilon: epsilon, activation: activation))
         }
         let (output, batchMean, batchVariance) = batchNormTraining(input, scale: weight.value, offset: bias.value,
-                                                                   epsilon: epsilon)
+                                                                   epsilon: epsilon, activation: activation)
         // The running variance is unbiased, as in PyTorch.
         let count = Float(input.scalarCount / input.shape[input.rank - 1])
         let unbiased = batchVariance.detached() * (count / max(count - 1, 1))

@@ -5,6 +5,7 @@
 // module may import it.
 
 @_exported import Checkpoint
+@_exported import Course
 @_exported import Engine
 @_exported import Imaging
 @_exported import NN

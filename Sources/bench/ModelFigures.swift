@@ -1,7 +1,9 @@
 // The model-level figures of `bench models`, measured in a worker process whose thread counts were fixed before
-// the engine first read them (`engineThreadCount` is read once). Each figure mirrors one function of
-// Benchmarks/pytorch_reference.py, so the two columns time the same work.
+// the engine first read them (`engineThreadCount` is read once). One worker measures one figure, so its peak RSS
+// is that figure's. Each figure mirrors one function of Benchmarks/python_side.py, so the columns time the same
+// work: the pretrained Lite0 (random weights only when the assets are missing), pixels in [0, 1].
 
+import COpenBLAS
 import Engine
 import Foundation
 import NN
@@ -11,28 +13,39 @@ import CourseAssets
 import Datasets
 import Models
 
-/// One measured figure: a name shared with the PyTorch script, its value and unit.
+/// One measured figure: a name shared with the Python side, its value and unit, and the worker's peak RSS.
 struct Figure: Codable {
     let name: String
     let unit: String
     let value: Double
-    /// True when larger is better (throughput), so the time ratio is value(PyTorch) / value(Swift).
-    var isThroughput: Bool { unit == "images/s" }
+    var peakResidentMegabytes: Double?
+    /// True when larger is better (throughput, GFLOPS), so the time ratio is value(other) / value(Swift).
+    var isThroughput: Bool { unit == "images/s" || unit == "GFLOPS" }
 }
 
-/// What each figure means, in the order the table prints them.
-let figureDescriptions: [(name: String, label: String)] = [
-    ("forward_b1_ms", "forward, batch 1"),
-    ("forward_b32_ips", "forward, batch 32"),
-    ("features_b32_ips", "pooled features, batch 32"),
-    ("input_gradient_b1_ms", "input gradient, batch 1"),
-    ("train_step_b32_ms", "train step + Adam, batch 32"),
-    ("train_step_b32_rss_mb", "peak RSS, train step b32"),
+/// The timed figures, in the order the table prints them, with their labels and the runtimes that have them.
+let timedFigures: [(name: String, label: String, onnxRuntime: Bool)] = [
+    ("forward_b1_ms", "forward, batch 1", true),
+    ("forward_b32_ips", "forward, batch 32", true),
+    ("features_b32_ips", "pooled features, batch 32", false),
+    ("input_gradient_b1_ms", "input gradient, batch 1", false),
+    ("train_step_b32_ms", "train step + Adam, batch 32", false),
 ]
 
-/// Runs the model figures (or just `only`) at the current thread settings.
-func measureModelFigures(quick: Bool, only: String?) -> [Figure] {
-    let (smallWarmup, smallRuns) = quick ? (1, 3) : (3, 15)
+/// The figures whose peak RSS the table reports, and the label of that row.
+let memoryFigures: [(name: String, label: String)] = [
+    ("forward_b32_ips", "peak RSS, forward b32"),
+    ("train_step_b32_ms", "peak RSS, train step b32"),
+]
+
+/// The model every figure runs: the real weights when `Scripts/setup` has fetched them.
+func benchModel() -> EfficientNetLite0 {
+    (try? EfficientNetLite0.pretrained()) ?? EfficientNetLite0()
+}
+
+/// Measures `name` (one of `timedFigures`, or `sgemm_gflops`) at the current thread settings.
+func measureModelFigure(_ name: String, quick: Bool) -> Figure? {
+    let (smallWarmup, smallRuns) = quick ? (2, 3) : (5, 15)
     let (largeWarmup, largeRuns) = quick ? (1, 2) : (2, 5)
     func median(large: Bool, _ body: () -> Void) -> Double {
         let (warmup, runs) = large ? (largeWarmup, largeRuns) : (smallWarmup, smallRuns)
@@ -40,36 +53,32 @@ func measureModelFigures(quick: Bool, only: String?) -> [Figure] {
         return medianSeconds(repeats: runs, body)
     }
     func pixels(_ batch: Int) -> Tensor { Tensor.random(uniform: [batch, 224, 224, 3], seed: 7) }
-    var figures: [Figure] = []
-    func wanted(_ name: String) -> Bool { only == nil || only == name }
-
-    if wanted("forward_b1_ms") {
-        let model = EfficientNetLite0(), x = pixels(1)
-        let seconds = median(large: false) { _ = withoutGradients { model(x) } }
-        figures.append(Figure(name: "forward_b1_ms", unit: "ms", value: seconds * 1000))
-    }
-    if wanted("forward_b32_ips") {
-        let model = EfficientNetLite0(), x = pixels(32)
-        let seconds = median(large: true) { _ = withoutGradients { model(x) } }
-        figures.append(Figure(name: "forward_b32_ips", unit: "images/s", value: 32 / seconds))
-    }
-    if wanted("features_b32_ips") {
-        let model = EfficientNetLite0(), x = pixels(32)
-        let seconds = median(large: true) { _ = withoutGradients { model.features(x) } }
-        figures.append(Figure(name: "features_b32_ips", unit: "images/s", value: 32 / seconds))
-    }
-    if wanted("input_gradient_b1_ms") {
+    switch name {
+    case "sgemm_gflops":
+        // The ceiling: OpenBLAS's best square sgemm at these threads.
+        let best = [512, 1024].map { n -> Double in
+            let a = Tensor.random(uniform: [n, n], seed: 1), b = Tensor.random(uniform: [n, n], seed: 2)
+            return 2 * pow(Double(n), 3) / medianSeconds(repeats: quick ? 3 : 10) { _ = matmul(a, b) } / 1e9
+        }.max()!
+        return Figure(name: name, unit: "GFLOPS", value: best)
+    case "forward_b1_ms", "forward_b32_ips", "features_b32_ips":
+        let batch = name == "forward_b1_ms" ? 1 : 32
+        let model = benchModel(), x = pixels(batch)
+        let seconds = median(large: batch > 1) {
+            _ = withoutGradients { name == "features_b32_ips" ? model.features(x) : model(x) }
+        }
+        return Figure(name: name, unit: batch == 1 ? "ms" : "images/s", value: batch == 1 ? seconds * 1000 : 32 / seconds)
+    case "input_gradient_b1_ms":
         // The attack step: weights frozen (as the attacks do, and as PyTorch's requires_grad_(False)).
-        let model = EfficientNetLite0(), base = pixels(1)
+        let model = benchModel(), base = pixels(1)
         model.freeze()
         let seconds = median(large: false) {
             let x = base.requiringGradient()
             _ = crossEntropy(logits: model(x), labels: [284]).gradient(for: x)
         }
-        figures.append(Figure(name: "input_gradient_b1_ms", unit: "ms", value: seconds * 1000))
-    }
-    if wanted("train_step_b32_ms") {
-        let model = EfficientNetLite0(), x = pixels(32)
+        return Figure(name: name, unit: "ms", value: seconds * 1000)
+    case "train_step_b32_ms":
+        let model = benchModel(), x = pixels(32)
         var generator = SeededGenerator(seed: 11)
         let labels = (0..<32).map { _ in Int.random(in: 0..<1000, using: &generator) }
         let optimizer = Adam(learningRate: 1e-4)
@@ -80,9 +89,10 @@ func measureModelFigures(quick: Bool, only: String?) -> [Figure] {
                 optimizer.update(parameters, with: loss.gradients(for: parameters.map(\.value)))
             }
         }
-        figures.append(Figure(name: "train_step_b32_ms", unit: "ms", value: seconds * 1000))
+        return Figure(name: name, unit: "ms", value: seconds * 1000)
+    default:
+        return nil
     }
-    return figures
 }
 
 /// This process's peak resident set size in MB (`ru_maxrss` is in KiB on Linux).
@@ -90,4 +100,9 @@ func peakResidentMegabytes() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
+}
+
+/// Multiply-adds of one 224×224 Lite0 forward pass, counted from the model's layers.
+func lite0MultiplyAdds() -> Double {
+    Double(withoutGradients { EfficientNetLite0().folded().multiplyAddCount(imageSize: 224) })
 }

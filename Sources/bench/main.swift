@@ -1,10 +1,11 @@
 // `swift run -c release bench [--quick]`: the engine's kernels (sgemm GFLOPS, convolution timings).
-// `swift run -c release bench models [--threads N] [--json] [--quick] [--channels-last]`: EfficientNet-Lite0 end to end against
-// PyTorch CPU (Benchmarks/pytorch_reference.py) at 1 and 2 threads, or N only.
+// `swift run -c release bench models [--threads N] [--json] [--quick]`: EfficientNet-Lite0 end to end against
+// PyTorch CPU and ONNX Runtime CPU (Benchmarks/python_side.py, in the environment `Scripts/setup --bench` makes)
+// at 1 and 2 threads, or N only. `--json` prints one JSON array (see ModelComparison.swift).
 //
 // Thread counts are fixed per process — the engine reads TRANSFERLAB_NUM_THREADS once and OpenBLAS its own
-// setting at start-up — so every thread count runs in a fresh worker process (`bench models-worker`), and the
-// peak RSS of the training step in one more worker that runs nothing else.
+// setting at start-up — so every figure runs in a fresh worker process (`bench models-worker`), whose peak RSS is
+// then that figure's.
 
 import COpenBLAS
 import Foundation
@@ -16,21 +17,31 @@ func value(after flag: String) -> String? {
     arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
 
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("bench: \(message)\n".utf8))
+    exit(status)
+}
+
 switch arguments.first {
 case "models":
-    let threadCounts = value(after: "--threads").flatMap(Int.init).map { [$0] } ?? [1, 2]
-    runModelComparison(threadCounts: threadCounts, json: arguments.contains("--json"), quick: quick,
-                       channelsLast: arguments.contains("--channels-last"))
+    var threadCounts = [1, 2]
+    if let text = value(after: "--threads") {
+        guard let threads = Int(text), threads >= 1 else { fail("--threads needs a positive number, got '\(text)'", status: 2) }
+        threadCounts = [threads]
+    }
+    runModelComparison(threadCounts: threadCounts, json: arguments.contains("--json"), quick: quick)
 case "models-worker":
-    // Child process: its environment already holds the thread counts; measure and print JSON.
+    // Child process: its environment already holds the thread counts; measure one figure and print it as JSON.
     let threads = value(after: "--threads").flatMap(Int.init) ?? 1
     openblas_set_num_threads(Int32(threads))
-    var figures = measureModelFigures(quick: quick, only: value(after: "--only"))
-    if value(after: "--only") == "train_step_b32_ms" {
-        figures = [Figure(name: "train_step_b32_rss_mb", unit: "MB", value: peakResidentMegabytes())]
+    guard let name = value(after: "--only"), var figure = measureModelFigure(name, quick: quick) else {
+        fail("models-worker needs --only FIGURE with a known figure", status: 2)
     }
-    let data = try JSONEncoder().encode(figures)
+    figure.peakResidentMegabytes = peakResidentMegabytes()
+    let data = try JSONEncoder().encode(figure)
     print(String(decoding: data, as: UTF8.self))
-default:
+case nil, "--quick":
     runKernels(quick: quick)
+case let other?:
+    fail("unknown command '\(other)' (use: bench [--quick] | bench models [--threads N] [--json] [--quick])", status: 2)
 }

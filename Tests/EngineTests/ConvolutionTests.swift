@@ -113,6 +113,69 @@ struct ConvolutionTests {
         #expect(check.worst < gradientTolerance, "\(c): \(check)")
     }
 
+    @Test("residual and ReLU6 fused into conv2d equal the separate ops, with and without gradients",
+          arguments: convCases)
+    func fusedEpilogue(_ c: ConvCase) {
+        // Scaled so that outputs fall on both sides of 0 and 6.
+        let x = Tensor.random(normal: c.input, seed: 7) * 4, w = Tensor.random(normal: c.filter, seed: 8)
+        let b = c.bias ? Tensor.random(normal: [c.filter[0]], seed: 9) : nil
+        let plain = conv2d(x, filter: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups)
+        let r = Tensor.random(normal: plain.shape, seed: 10) * 3
+        for (residual, activation) in [(nil, FusedActivation.relu6), (r, .none), (r, .relu6)] {
+            var expected = residual.map { plain + $0 } ?? plain
+            if activation == .relu6 { expected = relu6(expected) }
+            let fused = withoutGradients {
+                conv2d(x, filter: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups,
+                       adding: residual, activation: activation)
+            }
+            #expect(fused.isAlmostEqual(to: expected, absoluteTolerance: 1e-4), "\(c) \(activation)")
+            // Recording a gradient composes the ops, so the value is the same and the gradient flows.
+            let leaf = x.requiringGradient()
+            let recorded = conv2d(leaf, filter: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups,
+                                  adding: residual, activation: activation)
+            #expect(recorded.isAlmostEqual(to: expected, absoluteTolerance: 1e-4))
+            #expect(recorded.sum().gradient(for: leaf).shape == x.shape)
+        }
+    }
+
+    @Test("the AVX2 depthwise kernels equal the portable ones: forward with bias, residual and ReLU6, and backward")
+    func vectorDepthwise() throws {
+        try #require(vectorKernelsAvailable, "this CPU has no AVX2/FMA (or TRANSFERLAB_PORTABLE_KERNELS is set)")
+        // Lite0's kernels and strides, channel counts with and without a remainder, images narrower than 4 pixels.
+        let cases: [(input: [Int], kernel: Int, stride: Int)] = [
+            ([2, 9, 11, 24], 3, 1), ([1, 12, 10, 40], 5, 2), ([1, 7, 7, 19], 5, 1), ([2, 3, 2, 16], 3, 2),
+            ([1, 14, 14, 8], 3, 2), ([1, 6, 13, 5], 5, 1),
+        ]
+        for (shape, k, stride) in cases {
+            let c = shape[3]
+            let x = Tensor.random(normal: shape, seed: 21) * 3, w = Tensor.random(normal: [c, 1, k, k], seed: 22)
+            let b = Tensor.random(normal: [c], seed: 23)
+            let geometry = WindowGeometry(input: shape, kernelHeight: k, kernelWidth: k, stride: stride, padding: .same)
+            let r = Tensor.random(normal: [shape[0], geometry.outputHeight, geometry.outputWidth, c], seed: 24)
+            let variants: [(bias: Tensor?, residual: Tensor?, clamp: Bool)] = [
+                (b, nil, false), (nil, r, true), (b, r, true), (nil, nil, false),
+            ]
+            for (bias, residual, clamp) in variants {
+                let portable = depthwiseConv2d(x, filter: w, bias: bias, geometry: geometry, adding: residual,
+                                               clampsToSix: clamp, vectorKernels: false)
+                let vector = depthwiseConv2d(x, filter: w, bias: bias, geometry: geometry, adding: residual,
+                                             clampsToSix: clamp, vectorKernels: true)
+                #expect(vector.isAlmostEqual(to: portable, absoluteTolerance: 1e-4), "\(shape) k\(k) s\(stride)")
+            }
+            // Backward: the input gradient (stride 1 runs the forward kernel on a flipped filter) and the filter's.
+            let (xLeaf, wLeaf) = (x.requiringGradient(), w.requiringGradient())
+            let projection = Tensor.random(normal: r.shape, seed: 25)
+            let gradients = [false, true].map { vector in
+                (depthwiseConv2d(xLeaf, filter: wLeaf, bias: nil, geometry: geometry, vectorKernels: vector)
+                    * projection).sum().gradients(for: [xLeaf, wLeaf])
+            }
+            for (portable, vector) in zip(gradients[0], gradients[1]) {
+                #expect(vector.isAlmostEqual(to: portable, absoluteTolerance: 1e-3, relativeTolerance: 1e-4),
+                        "gradient \(shape) k\(k) s\(stride)")
+            }
+        }
+    }
+
     @Test("a batch too large for one im2col buffer is processed in chunks with the same result")
     func chunkedBatch() {
         // 40·40 output pixels x 3·3·320 columns exceed the 2²² column budget, so each image is its own chunk.

@@ -66,6 +66,32 @@ struct BatchNormTests {
         }
     }
 
+    @Test("ReLU6 fused into batch norm equals relu6 after it, values and gradients, inference and training")
+    func fusedReLU6() {
+        // Scaled so that outputs fall on both sides of 0 and 6.
+        let x = Tensor.random(normal: [4, 8, 8, 12], mean: 1, standardDeviation: 4, seed: 12).requiringGradient()
+        let scale = Tensor.random(normal: [12], mean: 2, seed: 13).requiringGradient()
+        let offset = Tensor.random(normal: [12], mean: 2, seed: 14).requiringGradient()
+        let mean = Tensor.random(normal: [12], seed: 15), variance = abs(Tensor.random(normal: [12], seed: 16)) + 0.5
+        let projection = Tensor.random(normal: x.shape, seed: 17)
+        let pairs: [(fused: Tensor, composed: Tensor)] = [
+            (batchNormTraining(x, scale: scale, offset: offset, epsilon: 1e-3, activation: .relu6).output,
+             relu6(batchNormTraining(x, scale: scale, offset: offset, epsilon: 1e-3).output)),
+            (batchNorm(x, mean: mean, variance: variance, scale: scale, offset: offset, activation: .relu6),
+             relu6(batchNorm(x, mean: mean, variance: variance, scale: scale, offset: offset))),
+        ]
+        for (fused, composed) in pairs {
+            #expect(fused.isAlmostEqual(to: composed, absoluteTolerance: 1e-5))
+            #expect(fused.scalars.contains(0) && fused.scalars.contains(6))
+            let a = (fused * projection).sum().gradients(for: [x, scale, offset])
+            let b = (composed * projection).sum().gradients(for: [x, scale, offset])
+            for (fusedGradient, composedGradient) in zip(a, b) {
+                #expect(fusedGradient.isAlmostEqual(to: composedGradient, absoluteTolerance: 1e-4,
+                                                    relativeTolerance: 1e-4))
+            }
+        }
+    }
+
     @Test("training batch norm's input gradient includes the path through the batch statistics")
     func statisticsPath() {
         // With scale 1 and offset 0, Σ over the batch of the output is always 0, so its gradient must vanish;

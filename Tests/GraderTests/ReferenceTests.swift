@@ -3,6 +3,7 @@ import Foundation
 import GraderChecks
 import GraderKit
 import Testing
+import TransferLab
 
 /// The package root: the first directory above this file holding Package.swift.
 let packageRoot: URL = {
@@ -27,15 +28,30 @@ struct ReferenceTests {
         #expect(failures(of: checks) == [])
     }
 
-    @Test("every lesson has 3 or 4 exercises, each with 3 to 5 checks")
+    @Test("every lesson has 4 to 6 exercises (lessons 1-6 at least one lab); drills have 3 to 5 checks, labs 2 to 5")
     func catalogShape() {
         #expect(Catalog.lessons.map(\.number) == [1, 2, 3, 4, 5, 6, 7])
         for lesson in Catalog.lessons {
-            #expect((3...4).contains(lesson.exercises.count), "\(lesson.name)")
+            #expect((4...6).contains(lesson.exercises.count), "\(lesson.name)")
+            let hasLab = lesson.exercises.contains { exercise in exercise.checks.contains { $0.isHeavy } }
+            #expect(hasLab || lesson.number > 6, "\(lesson.name) has no lab")
             for exercise in lesson.exercises {
-                #expect((3...5).contains(exercise.checks.count), "\(exercise.id)")
+                let isLab = GradedExercises.all.first { $0.id == exercise.id }?.kind == .lab
+                #expect((isLab ? 2...5 : 3...5).contains(exercise.checks.count), "\(exercise.id)")
                 #expect(exercise.lesson == lesson.number)
             }
+        }
+    }
+
+    @Test("the Course catalog that lessons list names the grader's exercises, in the grader's order")
+    func courseCatalog() {
+        let grader = Catalog.exercises.map { "\($0.lesson) \($0.id) \($0.file)" }
+        let course = GradedExercises.all.map { "\($0.lesson) \($0.id) \($0.file)" }
+        #expect(course == grader)
+        for exercise in GradedExercises.all where exercise.kind == .lab {
+            let checks = Catalog.exercises.first { $0.id == exercise.id }?.checks ?? []
+            let heavy = checks.contains { $0.isHeavy }
+            #expect(heavy, "\(exercise.id) is a lab but no check runs the real model")
         }
     }
 

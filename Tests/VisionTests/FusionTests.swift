@@ -1,5 +1,6 @@
 // BatchNorm folded into the convolutions must not change what the model computes: the folded and layer-by-layer
-// passes agree within 1e-4, and the model only switches to the folded pass when no gradient can be asked of it.
+// passes agree within 1e-4, and the model only switches to the folded pass when no weight gradient can be asked of
+// it (pixel gradients of a frozen model go through it).
 
 import Engine
 import Foundation
@@ -74,6 +75,23 @@ struct FusionTests {
         }
         let inference = withoutGradients { model.featureMaps(of: Self.pixels, at: .stem) }
         #expect(training.maxAbsoluteDifference(to: inference) > 1e-3)
+    }
+
+    @Test("with frozen weights the pixel gradient goes through the folded pass and matches the layer-by-layer one")
+    func foldedPixelGradient() {
+        let model = Self.model()
+        let x = Self.pixels.requiringGradient()
+        // A random projection of mid-network activations: a gradient of a useful size at every pixel.
+        let projection = Tensor.random(normal: model.featureMaps(of: Self.pixels, at: .block(5)).shape, seed: 4)
+        func loss() -> Tensor { (model.featureMaps(of: x, at: .block(5)) * projection).sum() }
+        // Trainable weights: the layer-by-layer pass (a weight gradient could be asked of it).
+        let layered = loss().gradient(for: x)
+        model.freeze()
+        let folded = loss().gradient(for: x)
+        let scale = layered.scalars.map(abs).max()!
+        print("folding: max |pixel-gradient difference| = \(folded.maxAbsoluteDifference(to: layered)), scale \(scale)")
+        #expect(folded.maxAbsoluteDifference(to: layered) <= 1e-3 * scale)
+        #expect(folded.maxAbsoluteDifference(to: layered) > 0)   // really a different pass
     }
 
     @Test("the folded form follows changed weights (checkpoint loads, optimizer steps)")

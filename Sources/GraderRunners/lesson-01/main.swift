@@ -9,5 +9,6 @@ CheckRunner.main([
             centerCroppedToSquare: Exercises01.centerCroppedToSquare,
             normalizedChannelsFirst: Exercises01.normalizedChannelsFirst,
             softmax: Exercises01.softmax,
-            topK: Exercises01.topK))
+            topK: Exercises01.topK,
+            classProbabilities: Exercises01.classProbabilities))
 ])

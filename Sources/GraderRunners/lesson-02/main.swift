@@ -9,5 +9,6 @@ CheckRunner.main([
             globalAveragePooled: Exercises02.globalAveragePooled,
             l2Normalized: Exercises02.l2Normalized,
             cosineSimilarity: Exercises02.cosineSimilarity,
-            nearestNeighbours: Exercises02.nearestNeighbours))
+            nearestNeighbours: Exercises02.nearestNeighbours,
+            trainedHead: Exercises02.trainedHead))
 ])

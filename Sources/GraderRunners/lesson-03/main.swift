@@ -8,5 +8,6 @@ CheckRunner.main([
         Lesson03.Functions(
             adamStep: Exercises03.adamStep,
             earlyStopping: Exercises03.earlyStopping,
-            warmupCosineLearningRate: Exercises03.warmupCosineLearningRate))
+            warmupCosineLearningRate: Exercises03.warmupCosineLearningRate,
+            prepareForFineTuning: Exercises03.prepareForFineTuning, gelu: Exercises03.gelu))
 ])

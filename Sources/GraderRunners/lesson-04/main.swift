@@ -9,5 +9,6 @@ CheckRunner.main([
             horizontallyFlipped: Exercises04.horizontallyFlipped,
             cutout: Exercises04.cutout,
             mixUp: Exercises04.mixUp,
-            cutMix: Exercises04.cutMix))
+            cutMix: Exercises04.cutMix,
+            clothesAugmentation: Exercises04.clothesAugmentation))
 ])

@@ -9,5 +9,6 @@ CheckRunner.main([
             crossEntropyGradient: Exercises05.crossEntropyGradient,
             fgsmStep: Exercises05.fgsmStep,
             projected: Exercises05.projected,
-            pgdStep: Exercises05.pgdStep))
+            pgdStep: Exercises05.pgdStep,
+            targetedAttack: Exercises05.targetedAttack))
 ])

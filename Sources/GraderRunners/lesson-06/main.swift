@@ -9,5 +9,6 @@ CheckRunner.main([
             totalVariation: Exercises06.totalVariation,
             totalVariationGradient: Exercises06.totalVariationGradient,
             rolled: Exercises06.rolled,
-            idealImageStep: Exercises06.idealImageStep))
+            idealImageStep: Exercises06.idealImageStep,
+            smoothIdealImage: Exercises06.smoothIdealImage))
 ])

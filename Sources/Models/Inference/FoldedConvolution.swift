@@ -49,10 +49,11 @@ public struct FoldedConvolution: Sendable {
         self.clampsToSix = clampsToSix
     }
 
-    /// The folded convolution (and ReLU6) of `input`.
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        let output = conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups)
-        return clampsToSix ? relu6(output) : output
+    /// The folded convolution (and ReLU6) of `input`, plus `residual` (before the ReLU6) when given; one pass
+    /// over the output (the engine fuses bias, residual and activation).
+    public func callAsFunction(_ input: Tensor, adding residual: Tensor? = nil) -> Tensor {
+        conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups, adding: residual,
+               activation: clampsToSix ? .relu6 : .none)
     }
 }
 
@@ -75,8 +76,7 @@ struct FoldedMBConvBlock: Sendable {
     }
 
     func callAsFunction(_ input: Tensor) -> Tensor {
-        var x = expand.map { $0(input) } ?? input
-        x = project(depthwise(x))
-        return hasResidual ? x + input : x
+        let x = expand.map { $0(input) } ?? input
+        return project(depthwise(x), adding: hasResidual ? input : nil)
     }
 }

@@ -50,6 +50,26 @@ public struct FoldedEfficientNetLite0: Sendable {
     }
 }
 
+extension FoldedEfficientNetLite0 {
+    /// Multiply-adds of one forward pass over a square `imageSize` image, counted layer by layer (convolutions
+    /// and the classifier; element-wise work is not counted). For Lite0 at 224: about 385 M.
+    public func multiplyAddCount(imageSize: Int) -> Int {
+        var size = imageSize, total = 0
+        func count(_ conv: FoldedConvolution) {
+            size = (size + conv.stride - 1) / conv.stride   // TensorFlow "SAME": ⌈size/stride⌉
+            total += size * size * conv.filter.scalarCount   // each output pixel: O·(C/groups)·kh·kw
+        }
+        count(stem)
+        for block in blocks {
+            block.expand.map(count)
+            count(block.depthwise)
+            count(block.project)
+        }
+        count(head)
+        return total + classifierWeight.scalarCount
+    }
+}
+
 /// The folded form of one model, rebuilt when any of its parameters or its preprocessing changed.
 ///
 /// Parameters change only by `assign`, which installs a new scalar buffer; the cache keeps the values it folded
@@ -88,11 +108,13 @@ extension EfficientNetLite0 {
         foldedCache.folded(self)
     }
 
-    /// True when no gradient and no batch statistic can be asked of a pass over `pixels`, so the folded form
-    /// gives the same result: the inference phase, and either recording is off or nothing requires a gradient.
+    /// True when no weight gradient and no batch statistic can be asked of a pass, so the folded form gives the
+    /// same result: the inference phase, and either recording is off or no weight is trainable. Gradients with
+    /// respect to the pixels (attacks, ideal images) flow through the folded convolutions, whose weights are
+    /// constants, exactly as through the unfolded layers.
     func canRunFolded(on pixels: Tensor) -> Bool {
         // A forward hook must see every layer, and the folded pass skips the BatchNorm layers.
         guard LearningPhase.current == .inference, !ForwardHook.isActive else { return false }
-        return !GradientRecording.isEnabled || (!pixels.requiresGradient && trainableParameters.isEmpty)
+        return !GradientRecording.isEnabled || trainableParameters.isEmpty
     }
 }
