@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Checkpoint", "Models", "CourseAssets",
                                                  "CZlib"], swiftSettings: optimised),
         .target(name: "Augmentations", dependencies: ["Engine", "Imaging", "ImageTensors"], swiftSettings: optimised),
-        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations"], swiftSettings: optimised),
+        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimised),
@@ -80,9 +80,10 @@ let package = Package(
             "Notebook", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
-        .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", "NN", "Engine", "Imaging",
-                                                      "Checkpoint"]),
-        .testTarget(name: "LessonTests", dependencies: ["Notebook"]),
+        .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",
+                                                      "NN", "Engine", "Imaging", "Checkpoint"]),
+        .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Attacks", "Augmentations", "CourseAssets",
+                                                      "Datasets", "Models"]),
     ],
     // Lessons and exercises are read by students: Swift 5 mode keeps strict-concurrency noise out of them.
     swiftLanguageModes: [.v5]

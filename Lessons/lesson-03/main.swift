@@ -1,442 +1,370 @@
-// Lesson 3 — Fine-tuning.
-// Feature extraction (lesson 2) keeps the pretrained network fixed. Fine-tuning lets its last blocks move a little
-// towards the new task, after a new head has been trained — and that brings in everything that keeps training
-// under control: small learning rates, frozen BatchNorm, regularisation, early stopping, callbacks, optimizers
-// and schedules.
+// Lesson 3 — Fine-tuning: head only, the last blocks, the whole network, each measured on 1000 test pictures with
+// its noise; what the pretraining itself is worth; regularisation, early stopping, optimizers and schedules.
 import TransferLab
 import Foundation
 
 let book = Notebook(lesson: 3, title: "Fine-tuning")
 let quick = book.isQuick
-
-/// 1964938 → "1,964,938".
-func grouped(_ value: Int) -> String {
-    let digits = Array(String(value))
-    return String(digits.enumerated().flatMap { index, digit in
-        index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
-    })
-}
-
-/// 0.532 → "53.2%".
-func percent(_ fraction: Double, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", fraction * 100) }
+let outputFolder = book.directory.path
 
 book.prose("""
-    Fine-tuning happens in two phases. First the pretrained base is frozen and only a new head is trained, exactly \
-    as in lesson 2. Then the last few blocks are unfrozen and trained together with the head at a learning rate so \
-    small that the pretrained features are adjusted, not overwritten. The order matters: a freshly initialised \
-    head sends large, random gradients into the blocks below it, and those would destroy what they learned on \
-    ImageNet before the head had learned anything useful.
+    Fine-tuning starts where lesson 2 stopped, with a new head trained on the frozen base; then part of the base \
+    is unfrozen and trained with it. The order matters — a fresh head sends large random gradients down that would \
+    wreck the pretrained blocks — and so do the rates. The original course unfreezes the last blocks at one tiny \
+    rate, 10⁻⁵; practitioners (fast.ai, ULMFiT) use a fast head, a slower body, slowest near the input, a rate \
+    that decays along a cosine, and BatchNorm kept on its ImageNet statistics. We measure both.
     """)
 
 // MARK: - Data
 
-book.section("Data: a stratified 70/15/15 split")
-let inputSize = quick ? 112 : 160
-let perClass = quick ? 20 : 200
-let (fashion, labels, split) = try book.cell {
-    let fashion = try FashionMNIST.load(.training)
+book.section("Data: 200 pictures per class, and 1000 to test on")
+let perClass = quick ? 20 : 200, testPerClass = quick ? 20 : 100
+let (training, validation, test) = try book.cell {
+    let fashion = try FashionMNIST.load(.training), official = try FashionMNIST.load(.test)
     let pool = balancedSample(labels: fashion.labels, perClass: perClass, seed: book.seed + 11)
-    let labels = pool.map { fashion.labels[$0] }
-    let split = DataSplit(labels: labels, fractions: (training: 0.70, validation: 0.15), seed: book.seed)
-    print("\(pool.count) pictures → training \(split.training.count), validation \(split.validation.count), "
-          + "test \(split.test.count)")
-    return (fashion.subset(pool), labels, split)
-}
-// For comparison: the test part of an unstratified split (shuffle everything, keep the last 15%).
-var shuffler = SeededGenerator(seed: book.seed)
-let randomTestCounts = labels.indices.shuffled(using: &shuffler).suffix(split.test.count)
-    .reduce(into: [Int](repeating: 0, count: 10)) { $0[labels[$1]] += 1 }
-book.prose("""
-    We take \(perClass) Fashion-MNIST pictures per class and split them **per class** into 70% training, 15% \
-    validation and 15% test, with a fixed seed: every class has exactly \(split.test.count / 10) test pictures. \
-    A plain random split of the same \(labels.count) pictures gives each class between \
-    \(randomTestCounts.min()!) and \(randomTestCounts.max()!). The validation set \
-    steers training (early stopping, learning-rate reductions, checkpoints); the test set is looked at once per \
-    model, at the end.
-    """)
-
-// MARK: - The frozen part, computed once
-
-book.section("Where to cut, and computing the frozen part once")
-let blocksToTune = 3
-let firstTrainable = 16 - blocksToTune
-let model = try book.cell {
-    let model = try EfficientNetLite0.pretrained()
-    model.replaceClassifier(classCount: 10, seed: book.seed)
-    model.freezeBase()
-    print("phase 1, only the new head trains:", model.parameterCounts)
-    return model
+    let split = DataSplit(labels: pool.map { fashion.labels[$0] }, fractions: (training: 0.70, validation: 0.15),
+                          seed: book.seed)
+    let testPool = balancedSample(labels: official.labels, perClass: testPerClass, seed: book.seed + 12)
+    print("\(pool.count) pictures split per class → training \(split.training.count), validation "
+          + "\(split.validation.count), test \(split.test.count); official test pictures \(testPool.count)")
+    return (fashion.subset(split.training.map { pool[$0] }), fashion.subset(split.validation.map { pool[$0] }),
+            official.subset(testPool))
 }
 book.prose("""
-    Phase 2 will fine-tune the last \(blocksToTune) blocks and the 1×1 head convolution after them. Everything \
-    before block \(firstTrainable) stays frozen — and a frozen part with BatchNorm in inference mode is a fixed \
-    function. So instead of running it on every picture in every epoch, we run it once, cache its output (the \
-    activations entering block \(firstTrainable)), and train only the tail on those. The result is the same as \
-    training the whole network with the first \(firstTrainable) blocks frozen, at a fraction of the cost.
+    The split is stratified and seeded: 70% of every class trains, 15% steers training (early stopping, choosing \
+    the recipe); its own 15% test share is set aside for \(test.count) pictures of the official test file, so one \
+    picture is \((1 / Double(test.count)).formatted(.percent(1))) of accuracy. A recipe must beat another by more \
+    than that sample's noise before we believe it: every accuracy below comes with its 95% interval.
     """)
-let activations = try book.cell {
-    let key = FeatureCache.Key(dataset: "fashion-mnist-train", model: model.name, inputSize: inputSize,
-                               indices: fashion.indices, variant: "before-block\(firstTrainable)")
-    let progress = Progress(total: fashion.count, label: "frozen blocks 0–\(firstTrainable - 1)")
-    let (tensor, cached) = try FeatureCache.standard.tensor(for: key) {
-        try model.extractActivations(of: fashion, before: firstTrainable, inputSize: inputSize) {
-            progress.advance(by: $0 - progress.completed)
-        }
-    }
-    if cached { print("read from the cache:", tensor.shape) } else { progress.finish() }
-    return TensorDataset(inputs: tensor, labels: labels)
-}
-let tail = model.tail(from: firstTrainable)
-let (train, validation, test) = (activations.subset(split.training), activations.subset(split.validation),
-                                 activations.subset(split.test))
 
 // MARK: - Phase 1
 
-book.section("Phase 1: a new head on the frozen base")
-let outputFolder = book.directory.path
-let features = book.cell {
-    // The frozen tail, run once more in inference mode, turns the cached activations into pooled features.
-    withoutGradients { TensorDataset(inputs: tail.features(activations.inputs), labels: labels) }
-}
-let (featureTrain, featureValidation, featureTest) = (features.subset(split.training),
-                                                      features.subset(split.validation), features.subset(split.test))
-let (headHistory, frozenTest) = try book.cell {
-    let head = Sequential(model.dropout, model.classifier)   // the layers after pooling, as in the network
-    let checkpoint = ModelCheckpoint.safetensors(path: outputFolder + "/best-head.safetensors")
-    let trainer = Trainer(model: head, optimizer: Adam(learningRate: 1e-3), batchSize: 32, seed: book.seed,
-                          callbacks: [EarlyStopping(patience: 10, restoresBestWeights: true), checkpoint,
-                                      CSVLogger(path: outputFolder + "/head-log.csv")])
-    let history = try trainer.fit(featureTrain, validation: featureValidation, epochs: quick ? 40 : 150)
-    print("trained \(history.epochs.count) epochs, kept epoch \(history.restoredEpoch ?? 0); checkpoint "
-          + "written \(checkpoint.savedEpochs.count) times, last after epoch \(checkpoint.savedEpochs.last ?? 0)")
-    return (history, trainer.evaluate(featureTest))
-}
-let headStopped = headHistory.stoppedEpoch.map { "stopped training after epoch \($0)" }
-    ?? "let all \(headHistory.epochs.count) epochs run (the loss kept improving now and then)"
+book.section("Phase 1: a new head on the frozen base, at 64 pixels")
+let inputSize = 64
 book.prose("""
-    `EarlyStopping` watched the validation loss and \(headStopped), putting back the weights of epoch \
-    \(headHistory.restoredEpoch ?? 0); `ModelCheckpoint` wrote those same weights to \
-    `best-head.safetensors` each time the validation loss improved, and `CSVLogger` wrote one line per epoch to \
-    `head-log.csv`. With the base frozen, the head reaches **\(percent(frozenTest.accuracy))** on the \
-    \(test.count) test pictures.
+    Fashion-MNIST pictures are 28×28 and grey. Scaled to 224 px they hold no more detail than at 64 px, but each \
+    step costs about (224/64)² = \((224.0 * 224 / (64 * 64)).formatted(.fixed(0)))× as much (the network's work \
+    grows with the pixel count); at 64 px the stride-32 network still keeps a 2×2 map. We train at 64 px and check \
+    below what that costs. Blocks 0–12 stay frozen until the whole network is fine-tuned, with BatchNorm on its \
+    running statistics: a fixed function, so its output is computed once per picture and cached.
+    """)
+let model = try EfficientNetLite0.pretrained()
+model.replaceClassifier(classCount: 10, seed: book.seed)
+model.freezeBase()
+let cut = 13, tail = model.tail(from: cut)
+// listing: frozen-features
+/// The frozen network's output entering block `cut` for the training, validation and test pictures at `size` px:
+/// computed once (with a progress bar), then read from Output/cache on every later run.
+func frozenActivations(of network: EfficientNetLite0, cut: Int, size: Int = inputSize) throws -> [TensorDataset] {
+    try [(training, "training"), (validation, "validation"), (test, "test")].map { part, name in
+        let progress = Progress(total: part.count, label: "\(name) at \(size) px, blocks 0–\(cut - 1)")
+        let (activations, cached) = try network.cachedActivations(of: part, before: cut, inputSize: size) {
+            progress.advance(by: $0 - progress.completed)
+        }
+        if cached { print("\(name) at \(size) px: read from the cache") } else { progress.finish() }
+        return activations
+    }
+}
+
+/// A head trained on pooled features with early stopping on the validation loss (lesson 2's recipe).
+func trainHead(_ head: any Layer, on features: [TensorDataset], logTo log: String? = nil) throws
+    -> (History, Evaluation) {
+    let callbacks: [any TrainingCallback] = [EarlyStopping(patience: 10, restoresBestWeights: true)]
+        + (log.map { [CSVLogger(path: "\(outputFolder)/\($0).csv"),
+                      ModelCheckpoint.safetensors(path: "\(outputFolder)/best-head.safetensors")] } ?? [])
+    let trainer = Trainer(model: head, optimizer: Adam(learningRate: 1e-3), seed: book.seed, callbacks: callbacks)
+    let history = try trainer.fit(features[0], validation: features[1], epochs: quick ? 40 : 150)
+    return (history, trainer.evaluate(features[2]))
+}
+// end listing
+book.listing("frozen-features")
+let cached = try book.cell { try frozenActivations(of: model, cut: cut) }
+let pooled = cached.map(tail.features(of:))    // blocks 13–15, head and pooling, in inference mode: [N, 1280]
+let frozenTest = try book.cell {
+    let (history, test) = try trainHead(Sequential(model.dropout, model.classifier), on: pooled, logTo: "head-log")
+    print("kept epoch \(history.restoredEpoch ?? 0) of \(history.epochs.count),",
+          "test \(test.accuracy.formatted(.percent(1)))")
+    return test
+}
+let (frozenInterval, headWeights) = (frozenTest.accuracyInterval, model.classifier.parameterCount)
+book.prose("""
+    The frozen base and a new head of \(headWeights.formatted()) weights reach \
+    **\(frozenTest.accuracy.formatted(.percent(1)))** (95% interval \
+    \(frozenInterval.lowerBound.formatted(.percent(1)))–\(frozenInterval.upperBound.formatted(.percent(1)))): the \
+    number to beat. Was 64 px enough? The same at 112 px:
+    """)
+let largerInput = try book.cell {
+    let features = try frozenActivations(of: model, cut: cut, size: 112).map(tail.features(of:))
+    let head = Sequential(Dropout(rate: 0.2, seed: book.seed), Dense(inputSize: 1280, outputSize: 10, seed: book.seed))
+    return try trainHead(head, on: features).1
+}
+let sizeChanges = frozenTest.changes(to: largerInput)
+book.prose("""
+    At 112 px the head reaches \(largerInput.accuracy.formatted(.percent(1))) — \(sizeChanges.fixed) test pictures \
+    gained, \(sizeChanges.broken) lost — for three times the cost of every step. The lesson spends that time on \
+    more recipes and on controls instead.
     """)
 
 // MARK: - Phase 2
 
-book.section("Phase 2: unfreeze the last blocks, with a small learning rate")
-let startOfFineTuning = tail.stateDictionary
-let fineTuningEpochs = quick ? 2 : 6
-let validationBefore = Trainer.evaluate(tail, on: validation).loss
-let statisticsBefore = model.stateDictionary["_blocks.15._bn2.running_mean"]!
-let (fineHistory, finetunedTest) = try book.cell {
-    model.freezeBase(unfreezingLast: blocksToTune)    // BatchNorm layers stay frozen: inference mode
-    print("phase 2:", model.parameterCounts)
-    let plateau = ReduceLROnPlateau(factor: 0.5, patience: 1, minimumLearningRate: 1e-7)
-    let trainer = Trainer(model: tail, optimizer: Adam(learningRate: 1e-5), batchSize: 32, seed: book.seed,
-                          callbacks: [EarlyStopping(patience: 2, restoresBestWeights: true), plateau,
-                                      ModelCheckpoint.safetensors(path: outputFolder + "/best-tail.safetensors"),
-                                      CSVLogger(path: outputFolder + "/fine-tuning-log.csv")])
-    let progress = Progress(total: fineTuningEpochs, label: "fine-tuning")
-    trainer.onEpochEnd = { log in
-        progress.advance(status: String(format: "val_loss %.3f, val_accuracy %.3f", log.validationLoss!,
-                                        log.validationAccuracy!))
+book.section("Phase 2: the last three blocks, two ways")
+let afterPhaseOne = model.stateDictionary
+let steps = { (epochs: Int) in epochs * ((training.count + 31) / 32) }
+// listing: fine-tune
+struct Run {    // one fine-tuning run and its result on the test pictures
+    let name: String, trainable: Int, history: History, test: Evaluation
+    var validationLoss: Double { history.values(of: .validationLoss).min() ?? .nan }
+}
+
+/// Trains what is trainable in `network` from the phase-1 weights with Adam at `rate`: with `discriminative`, the
+/// pretrained groups slower the nearer they are to the input (down to 10× slower at the stem) and the rate decaying
+/// along a cosine to zero; without, one constant rate for everything (the course's recipe).
+func fineTune(_ network: any Layer, _ name: String, data: [TensorDataset], rate: Float, discriminative: Bool,
+              epochs: Int) throws -> Run {
+    try model.load(afterPhaseOne)
+    let optimizer = Adam(learningRate: rate)
+    if discriminative {
+        optimizer.schedule = CosineDecay(initialRate: rate, decaySteps: steps(epochs))
+        model.setDiscriminativeRates(on: optimizer, body: 1, stem: 0.1)
     }
-    let history = try trainer.fit(train, validation: validation, epochs: fineTuningEpochs)
+    let trainer = Trainer(model: network, optimizer: optimizer, batchSize: 32, seed: book.seed)
+    let progress = Progress(total: epochs, label: name)
+    trainer.onEpochEnd = { progress.advance(status: "val_loss \($0.validationLoss!.formatted(.fixed(3)))") }
+    let history = try trainer.fit(data[0], validation: data[1], epochs: epochs)
     progress.finish()
-    print("learning-rate reductions:", plateau.reductions.map { "epoch \($0.epoch) → \($0.learningRate)" })
-    return (history, trainer.evaluate(test))
+    return Run(name: name, trainable: network.trainableParameterCount, history: history,
+               test: trainer.evaluate(data[2]))
 }
-let fineTuned = tail.stateDictionary
-let statisticsKept = model.stateDictionary["_blocks.15._bn2.running_mean"]! == statisticsBefore
-try book.cell {
-    let log = try String(contentsOfFile: outputFolder + "/fine-tuning-log.csv", encoding: .utf8)
-    print(log.split(separator: "\n").prefix(4).joined(separator: "\n"))
+// end listing
+book.listing("fine-tune")
+let tailEpochs = quick ? 2 : 6
+let (courseRun, tailRun) = try book.cell {
+    model.freezeBase(unfreezingLast: 3)           // BatchNorm stays frozen: inference mode
+    let course = try fineTune(tail, "last 3 blocks, Adam 1e-5", data: cached, rate: 1e-5, discriminative: false,
+                              epochs: tailEpochs)
+    let faster = try fineTune(tail, "last 3 blocks, discriminative", data: cached, rate: 1e-4,
+                              discriminative: true, epochs: tailEpochs)
+    for run in [course, faster] { print("\(run.name): test \(run.test.accuracy.formatted(.percent(1)))") }
+    return (course, faster)
 }
-let change = finetunedTest.accuracy - frozenTest.accuracy
-let keptEpoch = fineHistory.restoredEpoch ?? fineHistory.epochs.count
-let validationAfter = fineHistory.epochs[keptEpoch - 1].validationLoss!
-let onePicture = 100 / Double(test.count)
-let verdict = abs(change * 100) < 1.5 * onePicture
-    ? "a difference of one or two pictures, within the noise of a \(test.count)-picture test set"
-    : (change > 0 ? "a real gain" : "a real loss")
 book.prose("""
-    Fine-tuning with Adam at 10⁻⁵ — the rate the original course recommends — ran \(fineHistory.epochs.count) \
-    epochs and kept epoch \(keptEpoch), whose validation loss is \(String(format: "%.3f", validationAfter)) \
-    against \(String(format: "%.3f", validationBefore)) before fine-tuning. The training loss fell from \
-    \(String(format: "%.3f", fineHistory.epochs[0].loss)) to \(String(format: "%.3f", fineHistory.last!.loss)): \
-    the rate is small, but the weights do move. Test accuracy went from \(percent(frozenTest.accuracy)) to \
-    **\(percent(finetunedTest.accuracy))** (\(String(format: "%+.1f", change * 100)) points): \(verdict). \
-    The running statistics of the BatchNorm layers inside the fine-tuned blocks are \
-    \(statisticsKept ? "exactly as they were" : "changed"): frozen BatchNorm keeps normalising with the \
-    ImageNet statistics while the convolutions around it adapt.
-    """)
-book.prose("""
-    Why so little? The new head already fits its \(train.count) training pictures well (training loss \
-    \(String(format: "%.3f", headHistory.epochs[(headHistory.restoredEpoch ?? 1) - 1].loss)) at the epoch kept), \
-    so the gradients reaching the unfrozen blocks are small, and what they can still learn from so few pictures \
-    is mostly the training set itself. Fine-tuning pays when there is more data, or when the new pictures differ \
-    from ImageNet in ways the last blocks can learn — try the exercises with more pictures per class.
+    At Adam 10⁻⁵ the \(courseRun.trainable.formatted()) unfrozen weights barely move in \(tailEpochs) epochs: test \
+    accuracy \(courseRun.test.accuracy.formatted(.percent(1))) against \(frozenTest.accuracy.formatted(.percent(1))) \
+    frozen (validation loss \(courseRun.validationLoss.formatted(.fixed(3)))). Adam moves each weight by about the \
+    rate per step, and a few hundred steps of 10⁻⁵ add up to less than most pretrained weights' size. Ten times \
+    faster with a cosine decay, the same blocks reach \(tailRun.test.accuracy.formatted(.percent(1))) \
+    (validation loss \(tailRun.validationLoss.formatted(.fixed(3)))).
     """)
 
-// Phase 2 starts from the weights early stopping kept, so phase 1 is drawn up to that epoch.
-let phaseOne = headHistory.restoredEpoch ?? headHistory.epochs.count
-func bothPhases(_ metric: TrainingMetric) -> [Double] {
-    Array(headHistory.values(of: metric).prefix(phaseOne)) + fineHistory.values(of: metric)
+book.section("The whole network, with discriminative rates")
+let wholeEpochs = quick ? 1 : 4
+let pixels = try book.cell {
+    try [training, validation, test].map { try $0.tensors(size: inputSize) }    // [N, 64, 64, 3] in [0, 1]
 }
-book.figure(LinePlot(title: "Accuracy through both phases", xLabel: "epoch", yLabel: "accuracy",
-                     series: [LineSeries(name: "training", values: bothPhases(.accuracy)),
-                              LineSeries(name: "validation", values: bothPhases(.validationAccuracy), dashed: true)],
-                     yFormat: .percent(decimals: 0),
-                     markers: [VerticalMarker(x: Double(phaseOne) + 0.5, label: "fine-tuning starts")]),
-            name: "phases-accuracy", caption: "Phase 1 (up to the epoch early stopping kept) trains the head on the "
-                + "frozen base; phase 2 also trains the last \(blocksToTune) blocks.")
-
-// MARK: - How small is small?
-
-book.section("How small must the learning rate be?")
-let rates: [Float] = [1e-5, 1e-4, 1e-3]
-let rateEpochs = 2
+let statisticsBefore = model.batchNormLayers.map { $0.runningMean.value }
+let (wholeRun, augmentedRun) = try book.cell {
+    model.unfreezeAll()                             // every block, the stem and the head; BatchNorm stays frozen
+    let whole = try fineTune(model, "whole network, discriminative", data: pixels, rate: 1e-4, discriminative: true,
+                             epochs: wholeEpochs)
+    let shift = RandomCrop(width: inputSize, height: inputSize, padding: inputSize / 8)   // up to 8 px each way
+    let augmented = AugmentingLayer(model, augmentation: Pipeline([RandomHorizontalFlip(), shift]), seed: book.seed)
+    let withAugmentation = try fineTune(augmented, "whole network + flip, shift", data: pixels, rate: 1e-4,
+                                        discriminative: true, epochs: wholeEpochs)
+    for run in [whole, withAugmentation] { print("\(run.name): test \(run.test.accuracy.formatted(.percent(1)))") }
+    return (whole, withAugmentation)
+}
+let statisticsKept = zip(statisticsBefore, model.batchNormLayers.map { $0.runningMean.value }).allSatisfy { $0 == $1 }
+let factors = model.setDiscriminativeRates(on: Adam(), body: 1, stem: 0.1)
 book.prose("""
-    The same fine-tuning from the same starting point, with Adam at 10⁻⁵, 10⁻⁴ and 10⁻³, for \(rateEpochs) \
-    epochs each and no callbacks:
+    Now all \(wholeRun.trainable.formatted()) weights train, each group at its own rate, from \
+    \(factors[0].formatted(.fixed(2)))× the classifier's at the stem up to 1× at the head: early blocks detect edges \
+    and textures that serve any picture, so they move least. Test accuracy: \
+    **\(wholeRun.test.accuracy.formatted(.percent(1)))**; with random flips and shifts of up to \(inputSize / 8) px \
+    (lesson 4) \(augmentedRun.test.accuracy.formatted(.percent(1))) (validation loss \
+    \(augmentedRun.validationLoss.formatted(.fixed(3))) against \(wholeRun.validationLoss.formatted(.fixed(3)))). \
+    The BatchNorm running statistics are \(statisticsKept ? "exactly as they were" : "changed"): frozen BatchNorm \
+    keeps the ImageNet statistics the next layers expect, where a few dozen grey clothes per batch would pull them away.
     """)
-let rateRuns = try book.cell {
-    try rates.map { rate -> History in
-        try tail.load(startOfFineTuning)     // the pretrained blocks and the phase-1 head
-        let trainer = Trainer(model: tail, optimizer: Adam(learningRate: rate), batchSize: 32, seed: book.seed)
-        let history = try trainer.fit(train, validation: validation, epochs: rateEpochs)
-        print("Adam \(rate): validation loss", history.values(of: .validationLoss).map { String(format: "%.3f", $0) })
-        return history
-    }
+
+// MARK: - What pretraining buys
+
+book.section("What the pretraining buys")
+book.prose("""
+    Two controls, same architecture and budget, random weights instead of ImageNet's: the same linear head on a \
+    random frozen Lite0, and the whole network trained from that random start for the same \(wholeEpochs) epochs. \
+    Both get BatchNorm statistics from one pass over the training pictures (PyTorch's `update_bn`).
+    """)
+let (randomFrozenTest, randomRun) = try book.cell {
+    let random = EfficientNetLite0(classCount: 10, seed: book.seed + 3)
+    random.unfreezeAll(batchNormTrainable: true)
+    recomputeBatchNormStatistics(of: random, on: pixels[0])   // mean 0, variance 1 would be wrong for random weights
+    random.freezeBase()
+    let features = try frozenActivations(of: random, cut: 16).map(random.tail(from: 16).features(of:))
+    let (_, frozen) = try trainHead(Sequential(random.dropout, random.classifier), on: features)
+    random.unfreezeAll(batchNormTrainable: true)
+    let optimizer = Adam(schedule: CosineDecay(initialRate: 1e-3, decaySteps: steps(wholeEpochs)))
+    let trainer = Trainer(model: random, optimizer: optimizer, batchSize: 32, seed: book.seed)
+    let history = try trainer.fit(pixels[0], validation: pixels[1], epochs: wholeEpochs)
+    recomputeBatchNormStatistics(of: random, on: pixels[0])   // the running averages lag far behind the weights
+    let run = Run(name: "random init, whole network", trainable: random.trainableParameterCount, history: history,
+                  test: trainer.evaluate(pixels[2]))
+    print("random frozen + head \(frozen.accuracy.formatted(.percent(1))), trained from scratch "
+          + "\(run.test.accuracy.formatted(.percent(1)))")
+    return (frozen, run)
 }
-try tail.load(fineTuned)
-let startLoss = Trainer.evaluate(tail, on: validation).loss
-book.figure(LinePlot(title: "Fine-tuning the last \(blocksToTune) blocks: validation loss", xLabel: "epoch",
-                     yLabel: "validation loss",
-                     series: zip(rates, rateRuns).map { rate, history in
-                         LineSeries(name: "Adam \(rate)", x: [0] + history.epochs.map { Double($0.epoch) },
-                                    y: [startLoss] + history.values(of: .validationLoss), markers: true)
+let pretrainedRuns = [courseRun, tailRun, wholeRun, augmentedRun]
+let best = pretrainedRuns.min { $0.validationLoss < $1.validationLoss }!
+let rows: [(String, Int, Evaluation)] = [("frozen pretrained + head", headWeights, frozenTest)]
+    + pretrainedRuns.map { ($0.name, $0.trainable, $0.test) }
+    + [("random frozen + head", headWeights, randomFrozenTest), (randomRun.name, randomRun.trainable, randomRun.test)]
+book.cell {
+    book.figure(BarChart(title: "Test accuracy on \(test.count) pictures", labels: rows.map(\.0),
+                         values: rows.map(\.2.accuracy), valueFormat: .percent(decimals: 1), xRange: 0...1,
+                         highlighted: [rows.count - 2, rows.count - 1]),
+                name: "recipes", caption: "Every recipe on the same test pictures; the last two start from random "
+                    + "weights.")
+    book.table(headers: ["recipe", "trainable weights", "test accuracy", "95% interval", "fixed / broken vs frozen"],
+               rows: rows.map { name, weights, evaluation in
+                   let interval = evaluation.accuracyInterval, changes = frozenTest.changes(to: evaluation)
+                   return [name, weights.formatted(), evaluation.accuracy.formatted(.percent(1)),
+                           interval.lowerBound.formatted(.percent(1)) + "–"
+                               + interval.upperBound.formatted(.percent(1)), "\(changes.fixed) / \(changes.broken)"]
+               }, caption: "\(training.count) training pictures, \(inputSize)×\(inputSize) px")
+}
+let gain = best.test.accuracy - frozenTest.accuracy
+let bestChanges = frozenTest.changes(to: best.test)
+let verdict = mcNemarStatistic(bestChanges) > 3.84 ? "says the gain is real" : "cannot tell the two apart"
+book.prose("""
+    The recipe with the lowest validation loss — the fair way to pick one — is **\(best.name)**: \
+    \(best.test.accuracy.formatted(.percent(1))), \((gain * 100).formatted(.fixed(1))) points above the frozen base, \
+    with \(bestChanges.fixed) test pictures gained and \(bestChanges.broken) lost; McNemar's test on those counts \
+    \(verdict) (95%). What ImageNet contributed: random frozen features give the head \
+    \(randomFrozenTest.accuracy.formatted(.percent(1))), the whole network trained from random weights for the same \
+    \(wholeEpochs) epochs \(randomRun.test.accuracy.formatted(.percent(1))).
+    """)
+book.figure(LinePlot(title: "Validation loss while fine-tuning", xLabel: "epoch", yLabel: "validation loss",
+                     series: (pretrainedRuns + [randomRun]).map {
+                         LineSeries(name: $0.name, values: $0.history.values(of: .validationLoss),
+                                    dashed: $0.name.hasPrefix("random"))
                      }),
-            name: "fine-tuning-rates", caption: "Validation loss per epoch; epoch 0 is the model after phase 1.")
-let worstRate = zip(rates, rateRuns).max { $0.1.last!.validationLoss! < $1.1.last!.validationLoss! }!
-let finalLosses = zip(rates, rateRuns).map { "\(String(format: "%.3f", $1.last!.validationLoss!)) at \($0)" }
-let peakLosses = rateRuns.map { $0.values(of: .validationLoss).max()! }
-book.prose("""
-    After \(rateEpochs) epochs the validation loss is \(finalLosses.joined(separator: ", ")), against \
-    \(String(format: "%.3f", startLoss)) before fine-tuning; the worst is Adam \(worstRate.0), and the highest \
-    point any run reached was \(String(format: "%.3f", peakLosses.max()!)). Adam moves each weight by roughly the \
-    learning rate per step, whatever the gradient's size: at 10⁻³ a hundred steps can move a weight by 0.1, as \
-    much as many pretrained weights are large, while 10⁻⁵ moves it by 0.001 — enough to adapt, too little to \
-    forget. That is why fine-tuning rates are 10 to 100 times smaller than the 10⁻³ used to train a new head.
-    """)
-
-// MARK: - BatchNorm
-
-book.section("Why BatchNorm stays frozen")
-book.prose("""
-    A BatchNorm layer normalises with the mean and variance of the current batch while training and with running \
-    averages at inference. If the fine-tuned blocks' BatchNorm layers were trainable, every training batch — a \
-    few dozen grey clothes — would pull those running averages away from the ImageNet statistics the next layers \
-    expect. To see the effect without training anything, we let them update for one pass over the \
-    training pictures in batches of 8, then measure the test accuracy again:
-    """)
-let (driftedAccuracy, drift) = try book.cell {
-    model.freezeBase(unfreezingLast: blocksToTune, batchNormTrainable: true)
-    let before = model.stateDictionary["_blocks.15._bn2.running_mean"]!
-    withLearningPhase(.training) {
-        withoutGradients { for batch in train.batches(size: 8) { _ = tail(batch.inputs) } }
-    }
-    let after = model.stateDictionary["_blocks.15._bn2.running_mean"]!
-    let accuracy = Trainer.evaluate(tail, on: test).accuracy
-    print(String(format: "block 15 running mean moved by up to %.3f; test accuracy %.1f%%",
-                 after.maxAbsoluteDifference(to: before), accuracy * 100))
-    try tail.load(fineTuned)                              // put everything back
-    model.freezeBase(unfreezingLast: blocksToTune)
-    return (accuracy, after.maxAbsoluteDifference(to: before))
-}
-let driftPoints = (driftedAccuracy - finetunedTest.accuracy) * 100
-let driftStory = abs(driftPoints) < 1.5 * onePicture
-    ? "Here the accuracy barely moved: Lite0's BatchNorm keeps 99% of its running average at every batch "
-        + "(momentum 0.01), so one pass shifts it only part of the way. The larger hazard is during training, where "
-        + "a trainable BatchNorm normalises each batch with that batch's own mean and variance — noisy with a few "
-        + "pictures, and different from what the layer does at inference."
-    : "A change of \(String(format: "%+.1f", driftPoints)) points without a single weight being trained."
-book.prose("""
-    One pass of batch statistics moved a running mean of block 15 by up to \(String(format: "%.3f", drift)); the \
-    test accuracy went from \(percent(finetunedTest.accuracy)) to **\(percent(driftedAccuracy))**. \(driftStory) \
-    Keras keeps BatchNorm in inference mode with `base(x, training=False)`; here a BatchNorm whose weights are \
-    frozen always uses its running statistics, and `freezeBase` freezes them by default.
-    """)
+            name: "fine-tuning-curves", caption: "Every run from the phase-1 weights; dashed: from random weights.")
 
 // MARK: - Regularisation
 
 book.section("Regularisation: L1, L2, Dropout, early stopping")
 book.prose("""
-    A bigger head — Dense(1280 → 256), ReLU, Dense(256 → 10) — overfits our \(train.count) training pictures \
-    easily, which makes it a good subject. We train it five ways for the same number of epochs: plainly, with an \
-    L1 penalty λΣ|w|, with an L2 penalty λΣw², with Dropout(0.5) before the last layer, and plainly but with \
-    early stopping (patience 5, min_delta 0.001, best weights restored) — the settings of the original course.
+    A bigger head, Dense(1280 → 256) → ReLU → Dense(256 → 10), overfits \(training.count) pictures easily. We train \
+    it five ways on the frozen features: plainly, with an L1 penalty λΣ|w|, an L2 penalty λΣw², Dropout(0.5), and \
+    with early stopping (patience 5, min_delta 0.001, best weights restored), the original course's settings.
     """)
-struct RegularisationRun {
-    let name: String
-    let history: History
-    let test: Evaluation
-}
-let regularisationEpochs = quick ? 15 : 30
 let regularisationRuns = try book.cell {
     let variants: [(name: String, penalty: Regularization?, dropout: Float, stopping: Bool)] = [
         ("no regularisation", nil, 0, false), ("L1 1e-4", .l1(1e-4), 0, false), ("L2 1e-3", .l2(1e-3), 0, false),
         ("Dropout 0.5", nil, 0.5, false), ("early stopping", nil, 0, true)]
-    return try variants.map { variant -> RegularisationRun in
+    let runs = try variants.map { variant -> (String, History, Evaluation) in
         let head = Sequential(Dense(inputSize: 1280, outputSize: 256, seed: book.seed), Activation(relu),
                               Dropout(rate: variant.dropout, seed: book.seed),
                               Dense(inputSize: 256, outputSize: 10, seed: book.seed + 1))
-        let trainer = Trainer(model: head, optimizer: Adam(learningRate: 1e-3), batchSize: 32, seed: book.seed)
+        let trainer = Trainer(model: head, optimizer: Adam(learningRate: 1e-3), batchSize: 32, seed: book.seed,
+                              callbacks: variant.stopping ? [EarlyStopping(minimumDelta: 0.001, patience: 5,
+                                                                           restoresBestWeights: true)] : [])
         trainer.regularization = variant.penalty
-        if variant.stopping {
-            trainer.callbacks = [EarlyStopping(minimumDelta: 0.001, patience: 5, restoresBestWeights: true)]
-        }
-        let history = try trainer.fit(featureTrain, validation: featureValidation, epochs: regularisationEpochs)
-        return RegularisationRun(name: variant.name, history: history, test: trainer.evaluate(featureTest))
+        let history = try trainer.fit(pooled[0], validation: pooled[1], epochs: quick ? 15 : 30)
+        return (variant.name, history, trainer.evaluate(pooled[2]))
     }
+    book.figure(LinePlot(title: "Validation loss of a 1280-256-10 head", xLabel: "epoch", yLabel: "validation loss",
+                         series: runs.map { LineSeries(name: $0.0, values: $0.1.values(of: .validationLoss)) }),
+                name: "regularisation", caption: "The same head trained five ways on the frozen features.")
+    return runs
 }
-book.figure(LinePlot(title: "Validation loss of a 1280-256-10 head", xLabel: "epoch", yLabel: "validation loss",
-                     series: regularisationRuns.map {
-                         LineSeries(name: $0.name, values: $0.history.values(of: .validationLoss))
-                     },
-                     markers: regularisationRuns.last!.history.restoredEpoch.map {
-                         [VerticalMarker(x: Double($0), label: "best epoch kept")]
-                     } ?? []),
-            name: "regularisation", caption: "Validation loss of the same head trained five ways; the marker is the "
-                + "epoch early stopping kept.")
-book.table(headers: ["run", "epochs", "final training loss", "best validation loss", "test accuracy"],
-           rows: regularisationRuns.map { run in
-               [run.name, String(run.history.epochs.count), String(format: "%.3f", run.history.last!.loss),
-                String(format: "%.3f", run.history.values(of: .validationLoss).min()!), percent(run.test.accuracy)]
-           }, caption: "The same head, five ways")
-let plain = regularisationRuns[0]
-let plainBest = plain.history.bestEpoch(by: .validationLoss)!
-let finals = regularisationRuns.dropFirst(1).dropLast(1).map {
-    "\(String(format: "%.3f", $0.history.last!.validationLoss!)) with \($0.name)"
-}
+let plain = regularisationRuns[0].1, stopped = regularisationRuns[4].1
 book.prose("""
-    Without regularisation the validation loss is lowest at epoch \(plainBest) and then climbs to \
-    \(String(format: "%.3f", plain.history.last!.validationLoss!)) while the training loss falls to \
-    \(String(format: "%.3f", plain.history.last!.loss)): the head is memorising its training pictures. At the \
-    last epoch the validation loss is \(finals.joined(separator: ", ")). The penalties make large weights \
-    expensive, dropout makes any single unit unreliable; early stopping simply keeps the weights of epoch \
-    \(regularisationRuns[4].history.restoredEpoch ?? 0) and stops \(regularisationRuns[4].history.epochs.count) \
-    epochs in. (The penalised runs report a training loss that includes the penalty, as Keras does.)
+    Without regularisation the validation loss is lowest at epoch \(plain.bestEpoch(by: .validationLoss) ?? 0), \
+    then climbs to \(plain.last!.validationLoss!.formatted(.fixed(3))) while the training loss falls to \
+    \(plain.last!.loss.formatted(.fixed(3))): the head memorises. Penalties make large weights expensive, dropout \
+    makes single units unreliable, early stopping keeps epoch \(stopped.restoredEpoch ?? 0) and stops after \
+    \(stopped.epochs.count). Test accuracy: \
+    \(regularisationRuns.map { "\($0.0) \($0.2.accuracy.formatted(.percent(1)))" }.joined(separator: ", ")).
     """)
 
 // MARK: - Optimizers and schedules
 
 book.section("Optimizers and learning-rate schedules")
 book.prose("""
-    The optimizer decides how a gradient becomes a step. We train the linear head of phase 1 from the same \
-    starting weights with seven optimizers, for the same number of epochs: plain SGD, SGD with momentum, with \
-    Nesterov momentum, Adam, AdamW (Adam with decoupled weight decay), Lion (which steps by ±η in every \
-    coordinate, so it needs a rate about ten times smaller), and Adam whose rate follows a warm-up then a cosine \
-    decay.
+    The linear head of phase 1 from the same starting weights with seven optimizers: SGD, with momentum, with \
+    Nesterov momentum, Adam, AdamW (decoupled weight decay), Lion (steps of ±η per coordinate, so a ten times \
+    smaller rate), and Adam with a one-epoch warm-up and a cosine decay — the four common schedules drawn beside.
     """)
-let optimizerEpochs = quick ? 10 : 30
-let stepsPerEpoch = (featureTrain.count + 31) / 32
-let totalSteps = optimizerEpochs * stepsPerEpoch
-let warmupCosine = CosineDecay(initialRate: 3e-3, decaySteps: totalSteps - stepsPerEpoch, alpha: 0.01)
-    .withWarmup(steps: stepsPerEpoch)
+let optimizerEpochs = quick ? 10 : 30, totalSteps = steps(optimizerEpochs)
 let optimizerRuns = try book.cell {
+    let warmupCosine = CosineDecay(initialRate: 3e-3, decaySteps: totalSteps - steps(1), alpha: 0.01)
+        .withWarmup(steps: steps(1))
     let optimizers: [(String, () -> Optimizer)] = [
-        ("SGD 0.01", { SGD(learningRate: 0.01) }),
-        ("momentum 0.9", { SGD(learningRate: 0.01, momentum: 0.9) }),
+        ("SGD 0.01", { SGD(learningRate: 0.01) }), ("momentum 0.9", { SGD(learningRate: 0.01, momentum: 0.9) }),
         ("Nesterov 0.9", { SGD(learningRate: 0.01, momentum: 0.9, nesterov: true) }),
-        ("Adam 1e-3", { Adam(learningRate: 1e-3) }),
-        ("AdamW 1e-3, decay 0.01", { AdamW(learningRate: 1e-3, weightDecay: 0.01) }),
-        ("Lion 1e-4", { Lion(learningRate: 1e-4) }),
-        ("Adam, warm-up + cosine", { Adam(schedule: warmupCosine) }),
-    ]
-    return try optimizers.map { name, make -> (String, History) in
-        let head = Dense(inputSize: 1280, outputSize: 10, seed: book.seed + 5)
-        let trainer = Trainer(model: head, optimizer: make(), batchSize: 32, seed: book.seed)
-        return (name, try trainer.fit(featureTrain, validation: featureValidation, epochs: optimizerEpochs))
+        ("Adam 1e-3", { Adam(learningRate: 1e-3) }), ("AdamW 1e-3", { AdamW(learningRate: 1e-3, weightDecay: 0.01) }),
+        ("Lion 1e-4", { Lion(learningRate: 1e-4) }), ("Adam, warm-up + cosine", { Adam(schedule: warmupCosine) })]
+    let runs = try optimizers.map { name, make -> (String, History) in
+        let trainer = Trainer(model: Dense(inputSize: 1280, outputSize: 10, seed: book.seed + 5), optimizer: make(),
+                              batchSize: 32, seed: book.seed)
+        return (name, try trainer.fit(pooled[0], validation: pooled[1], epochs: optimizerEpochs))
     }
+    book.figure(LinePlot(title: "Training loss of the linear head", xLabel: "epoch", yLabel: "training loss",
+                         series: runs.map { LineSeries(name: $0.0, values: $0.1.values(of: .loss),
+                                                       dashed: $0.0.hasPrefix("AdamW")) }, yScale: .logarithmic),
+                name: "optimizers-loss", caption: "How fast each optimizer fits the training pictures (log scale).")
+    let schedules: [(String, any NN.LearningRateSchedule)] = [
+        ("step ×0.5 every 10 epochs", StepDecay(initialRate: 3e-3, stepSize: steps(10), factor: 0.5)),
+        ("exponential 0.96 per epoch", ExponentialDecay(initialRate: 3e-3, decaySteps: steps(1), decayRate: 0.96)),
+        ("cosine to 1%", CosineDecay(initialRate: 3e-3, decaySteps: totalSteps, alpha: 0.01)),
+        ("1-epoch warm-up + cosine", warmupCosine)]
+    book.figure(LinePlot(title: "Learning-rate schedules", xLabel: "step", yLabel: "learning rate",
+                         series: schedules.map { LineSeries(name: $0.0, x: (0..<totalSteps).map(Double.init),
+                                                            y: $0.1.rates(steps: totalSteps).map(Double.init)) }),
+                name: "schedules", caption: "Step, exponential and cosine decay, and warm-up followed by cosine.")
+    return runs
 }
-book.figure(LinePlot(title: "Training loss of the linear head", xLabel: "epoch", yLabel: "training loss",
-                     series: optimizerRuns.map {
-                         LineSeries(name: $0.0, values: $0.1.values(of: .loss), dashed: $0.0.hasPrefix("AdamW"))
-                     },
-                     yScale: .logarithmic),
-            name: "optimizers-loss", caption: "How fast each optimizer fits the training pictures (log scale).")
-book.figure(LinePlot(title: "Validation accuracy of the linear head", xLabel: "epoch", yLabel: "validation accuracy",
-                     series: optimizerRuns.map {
-                         LineSeries(name: $0.0, values: $0.1.values(of: .validationAccuracy),
-                                    dashed: $0.0.hasPrefix("AdamW"))
-                     },
-                     yFormat: .percent(decimals: 0)),
-            name: "optimizers-accuracy", caption: "What the speed buys on pictures the head did not train on.")
-let fastest = optimizerRuns.min { $0.1.last!.loss < $1.1.last!.loss }!
-let slowest = optimizerRuns.max { $0.1.last!.loss < $1.1.last!.loss }!
+let byLoss = optimizerRuns.sorted { $0.1.last!.loss < $1.1.last!.loss }
 let bestValidation = optimizerRuns.max { $0.1.last!.validationAccuracy! < $1.1.last!.validationAccuracy! }!
 book.prose("""
-    After \(optimizerEpochs) epochs the lowest training loss belongs to **\(fastest.0)** \
-    (\(String(format: "%.3f", fastest.1.last!.loss))) and the highest to **\(slowest.0)** \
-    (\(String(format: "%.3f", slowest.1.last!.loss))): plain SGD at a rate that is safe for every direction is \
-    slow in the flat ones, momentum accumulates speed along them, and the adaptive methods scale each weight's \
-    step by its own gradient history. The best final validation accuracy, \
-    \(percent(bestValidation.1.last!.validationAccuracy!)), comes from \(bestValidation.0). Fitting the training \
-    set fastest is not the goal; this is why a validation set and early stopping come with every optimizer.
+    After \(optimizerEpochs) epochs the lowest training loss is \(byLoss[0].0)'s \
+    (\(byLoss[0].1.last!.loss.formatted(.fixed(3)))), the highest \(byLoss.last!.0)'s \
+    (\(byLoss.last!.1.last!.loss.formatted(.fixed(3)))): momentum builds up speed along flat directions, adaptive \
+    methods scale each weight's step by its own history. The best final validation accuracy, \
+    \(bestValidation.1.last!.validationAccuracy!.formatted(.percent(1))), is \(bestValidation.0)'s: fitting the \
+    training set fastest is not the goal.
     """)
-book.prose("A schedule is just the rate as a function of the step. The four kinds used in practice, over this run:")
-let scheduleSteps = totalSteps
-book.figure(LinePlot(title: "Learning-rate schedules over \(scheduleSteps) steps", xLabel: "step",
-                     yLabel: "learning rate",
-                     series: [("step decay ×0.5 every 10 epochs",
-                               StepDecay(initialRate: 3e-3, stepSize: 10 * stepsPerEpoch, factor: 0.5)
-                                   as any NN.LearningRateSchedule),
-                              ("exponential 0.96 per epoch",
-                               ExponentialDecay(initialRate: 3e-3, decaySteps: stepsPerEpoch, decayRate: 0.96)),
-                              ("cosine to 1%", CosineDecay(initialRate: 3e-3, decaySteps: scheduleSteps, alpha: 0.01)),
-                              ("1-epoch warm-up + cosine", warmupCosine)].map { name, schedule in
-                         LineSeries(name: name, x: (0..<scheduleSteps).map(Double.init),
-                                    y: schedule.rates(steps: scheduleSteps).map(Double.init))
-                     }),
-            name: "schedules", caption: "Step, exponential and cosine decay, and warm-up followed by cosine decay.")
 
 // MARK: - Summary
 
-book.table(headers: ["model", "trainable weights", "test accuracy"],
-           rows: [["frozen base + new head", "12,810", percent(frozenTest.accuracy)],
-                  ["last \(blocksToTune) blocks fine-tuned", grouped(model.parameterCounts.trainable),
-                   percent(finetunedTest.accuracy)]],
-           caption: "\(test.count) test pictures; \(perClass) pictures per class in all; "
-               + "\(inputSize)×\(inputSize) input")
-book.metric("input_size", inputSize)
-book.metric("pictures_per_class", perClass)
-book.metric("split_sizes", [split.training.count, split.validation.count, split.test.count].map(Double.init))
-book.metric("frozen_test_accuracy", frozenTest.accuracy)
-book.metric("finetuned_test_accuracy", finetunedTest.accuracy)
-book.metric("finetuned_blocks", blocksToTune)
-book.metric("finetune_epochs", fineHistory.epochs.count)
+for (key, value) in [("input_size", inputSize), ("test_images", test.count), ("finetune_epochs", wholeEpochs)] {
+    book.metric(key, value)
+}
+for (key, value) in [("frozen_test_accuracy", frozenTest), ("frozen_test_accuracy_112px", largerInput),
+                     ("finetuned_test_accuracy", best.test), ("random_init_frozen_test_accuracy", randomFrozenTest),
+                     ("random_init_trained_test_accuracy", randomRun.test)] { book.metric(key, value.accuracy) }
+for (key, run) in zip(["course_recipe", "last3_discriminative", "whole_network", "whole_network_augmented"],
+                      pretrainedRuns) {
+    book.metric("\(key)_test_accuracy", run.test.accuracy)
+    book.metric("\(key)_validation_loss", run.validationLoss)
+}
+book.metric("split_sizes", [training.count, validation.count].map(Double.init))
+book.metric("finetuned_recipe", best.name)
+book.metric("finetuned_test_interval", [best.test.accuracyInterval.lowerBound, best.test.accuracyInterval.upperBound])
 book.metric("batchnorm_statistics_kept", statisticsKept)
-book.metric("drifted_batchnorm_test_accuracy", driftedAccuracy)
-book.metric("rate_comparison_final_validation_loss", rateRuns.map { $0.last!.validationLoss! })
-book.metric("regularisation_test_accuracy", regularisationRuns.map(\.test.accuracy))
+book.metric("regularisation_test_accuracy", regularisationRuns.map(\.2.accuracy))
 book.metric("optimizer_final_training_loss", optimizerRuns.map { $0.1.last!.loss })
-
 book.summary([
-    "Fine-tune in two phases: train a new head on the frozen base, then unfreeze the last blocks with a learning "
-        + "rate around 10⁻⁵ so the pretrained features adapt rather than being overwritten.",
-    "Keep BatchNorm in inference mode while fine-tuning: its running statistics come from ImageNet and a few small "
-        + "batches of new pictures would overwrite them.",
-    "A frozen prefix is a fixed function: compute its output once and train only the tail.",
-    "Split data per class (70/15/15 here); let the validation set drive EarlyStopping, ReduceLROnPlateau and "
-        + "ModelCheckpoint; look at the test set once.",
-    "L1/L2 penalties, dropout and early stopping all fight memorisation; optimizers and schedules change how fast "
-        + "the training loss falls, not what the validation set says is enough.",
+    "Fine-tune in two phases: a new head on the frozen base first, then unfreeze the last blocks or all of them.",
+    "Give each part its own rate, slowest near the input, with a decaying schedule; one tiny rate (10⁻⁵) leaves the "
+        + "network where it was. Keep BatchNorm in inference mode; cache what is frozen.",
+    "Judge recipes on a test set large enough for its noise (a 95% interval, paired counts) and pick on validation.",
+    "Penalties, dropout and early stopping fight memorisation; optimizers and schedules set how fast it happens.",
 ])
 book.exercises([
-    "Fine-tune 6 blocks instead of 3 (cut before block 10). Which is better with 700 pictures? With 140?",
-    "Fine-tune with batchNormTrainable: true and compare test accuracy and the curves.",
-    "Use gradient accumulation (Trainer.accumulationSteps) to train with batches of 8 that act as 32.",
+    "Fine-tune the whole network at one rate, 10⁻³, without discriminative rates. What happens to the stem?",
+    "Let BatchNorm train (unfreezeAll(batchNormTrainable: true)) and compare the test accuracy.",
+    "Gradual unfreezing (ULMFiT): the last block, then three, then all. Does it beat unfreezing all at once?",
 ])
 book.gradedExercises()
 book.finish()

@@ -11,12 +11,6 @@ let book = Notebook(lesson: 5, title: "The adversarial cat")
 let quick = book.isQuick
 let siameseCat = 284, egyptianCat = 285, zebra = 340, germanShepherd = 235
 
-/// "97.3%"; two decimals above 99.5% and ">99.99%" at the top, so near-certainty never reads as a certain 100%.
-func percent(_ probability: Float) -> String {
-    if probability >= 0.99995 { return ">99.99%" }
-    return String(format: probability >= 0.995 ? "%.2f%%" : "%.1f%%", probability * 100)
-}
-
 /// Softmax probabilities of one `[1, H, W, 3]` picture.
 func probabilities(of pixels: Tensor, model: EfficientNetLite0) -> [Float] {
     withoutGradients { softmax(model(pixels)).scalars }
@@ -27,7 +21,7 @@ func topClass(_ probabilities: [Float]) -> Int { probabilities.indices.max { pro
 
 /// Five lines "label p" for a caption.
 func topFive(_ probabilities: [Float], model: EfficientNetLite0) -> String {
-    model.topPredictions(probabilities, count: 5).map { "\($0.label) \(percent($0.probability))" }
+    model.topPredictions(probabilities, count: 5).map { "\($0.label) \(($0.probability).formatted(.percent(2)))" }
         .joined(separator: "\n")
 }
 
@@ -44,7 +38,7 @@ book.prose("""
     The model takes pixels in [0, 1] and normalises them itself, so the gradient flows through the normalisation and \
     every step is measured in pixel units: 1/255 is one level of an 8-bit image.
     """)
-let model = try book.cell { try EfficientNetLite0.pretrained() }
+let model = book.cell { try EfficientNetLite0.pretrained() }
 
 // MARK: - The ideal cat
 
@@ -56,21 +50,19 @@ book.prose("""
     input changes.
     """)
 let idealSteps = quick ? 25 : 100
-func idealImage(of target: Int, label: String) -> IdealImageResult {
-    let search = IdealImage(targetClass: target, steps: idealSteps, optimizer: .adam(learningRate: 0.02), seed: 5)
-    let started = Date()
-    return search.generate(with: model) { step in
+func idealImage(of target: Int, label: String) throws -> IdealImageResult {
+    let search = IdealImageSearch.pixels(targetClass: target, steps: idealSteps, seed: 5)   // Adam 0.02, cosine
+    return try search.generate(with: model) { step in
         guard step.step == 1 || step.step % max(1, idealSteps / 5) == 0 else { return }
-        print(String(format: "%@ step %3d/%d  p %.4f  (%.0f s)", label, step.step, idealSteps, step.probability,
-                     Date().timeIntervalSince(started)))
+        print("\(label) step \(step.step)/\(idealSteps)  p \(step.probability.formatted(.fixed(4)))")
     }
 }
 let cat = book.cell { () -> IdealImageResult in
-    let cat = idealImage(of: siameseCat, label: "ideal Siamese cat")
+    let cat = try idealImage(of: siameseCat, label: "ideal Siamese cat")
     print("p(Siamese cat): \(cat.history[0].probability) at the start, \(cat.probability) after \(idealSteps) steps")
     return cat
 }
-let catStart = IdealImage(targetClass: siameseCat, seed: 5).startingPixels()
+let catStart = ParameterizedImage(.pixels, size: 224, seed: 5).pixels()
 let firstConfident = cat.history.first { $0.probability >= 0.9 }?.step
 book.cell {
     let curve = LinePlot(title: "Confidence while the pixels change", xLabel: "step", yLabel: "p(Siamese cat)",
@@ -82,8 +74,8 @@ book.cell {
 }
 let passing = firstConfident.map { ", passing 90% at step \($0)" } ?? ""
 book.prose("""
-    The network's confidence went from \(percent(cat.history[0].probability)) for the noise to \
-    \(percent(cat.probability)) after \(idealSteps) steps\(passing). \
+    The network's confidence went from \(cat.history[0].probability.formatted(.percent(2))) for the noise to \
+    \(cat.probability.formatted(.percent(2))) after \(idealSteps) steps\(passing). \
     Here is what it is so sure about:
     """)
 let catTop = model.topPredictions(probabilities(of: cat.pixels, model: model), count: 5)
@@ -91,7 +83,8 @@ book.cell {
     let pictures = ImageGrid(title: "Noise in, \"Siamese cat\" out",
                              images: [Image(catStart), cat.image],
                              captions: ["start: grey noise",
-                                        "after \(idealSteps) steps\nSiamese cat \(percent(cat.probability))"],
+                                        "after \(idealSteps) steps\n"
+                                            + "Siamese cat \(cat.probability.formatted(.percent(2)))"],
                              cellWidth: 224)
     book.figure(pictures, name: "ideal-cat", caption: "The starting noise and the ideal Siamese cat.")
     let bars = BarChart(title: "Top-5 for the ideal cat", labels: catTop.map(\.label),
@@ -104,7 +97,7 @@ book.prose("""
     To us it is coloured noise with perhaps a hint of texture. There are far more ways to make this network say \
     "cat" than there are cat photos, and nothing in the loss asks for a picture a person would recognise: \
     gradient descent takes the nearest way, which is a pattern of tiny, high-frequency changes that add up along the \
-    network's cat direction. Lesson 6 adds a smoothness term to the loss to steer it towards pictures we can read.
+    network's cat direction. Next we ask other networks what they see in it.
     """)
 
 // MARK: - A zebra
@@ -112,14 +105,14 @@ book.prose("""
 book.section("The same for a zebra")
 book.prose("Any class works the same way. ImageNet class 340 is the zebra:")
 let zebraResult = book.cell { () -> IdealImageResult in
-    let result = idealImage(of: zebra, label: "ideal zebra")
+    let result = try idealImage(of: zebra, label: "ideal zebra")
     print("p(zebra): \(result.history[0].probability) → \(result.probability)")
     return result
 }
 book.cell {
     let pair = ImageGrid(title: "Ideal images", images: [cat.image, zebraResult.image],
-                         captions: ["Siamese cat \(percent(cat.probability))",
-                                    "zebra \(percent(zebraResult.probability))"],
+                         captions: ["Siamese cat \(cat.probability.formatted(.percent(2)))",
+                                    "zebra \(zebraResult.probability.formatted(.percent(2)))"],
                          cellWidth: 224)
     book.figure(pair, name: "ideal-cat-and-zebra", caption: "The ideal Siamese cat and the ideal zebra side by side.")
 }
@@ -127,47 +120,34 @@ book.figure(zebraResult.image, name: "ideal-zebra-340", caption: "The ideal zebr
 let crossCheck = (catAsZebra: probabilities(of: cat.pixels, model: model)[zebra],
                   zebraAsCat: probabilities(of: zebraResult.pixels, model: model)[siameseCat])
 book.prose("""
-    The zebra reached \(percent(zebraResult.probability)). To us the two pictures are hard to tell apart; to the \
-    network they are not: it gives the ideal cat p(zebra) = \(String(format: "%.2g", crossCheck.catAsZebra)) and the \
-    ideal zebra p(Siamese cat) = \(String(format: "%.2g", crossCheck.zebraAsCat)).
+    The zebra reached \(zebraResult.probability.formatted(.percent(2))). To us the two pictures are hard to tell \
+    apart; to the \
+    network they are not: it gives the ideal cat p(zebra) = \(crossCheck.catAsZebra.formatted(.percent(3))) and the \
+    ideal zebra p(Siamese cat) = \(crossCheck.zebraAsCat.formatted(.percent(3))).
     """)
 
-// MARK: - How fragile is the ideal cat?
+// MARK: - A second opinion
 
-book.section("How fragile is it?")
+book.section("Does another network see a cat?")
 book.prose("""
-    A real photo of a cat stays a cat when it is mirrored or moved a few pixels. Does the ideal cat? We apply three \
-    of lesson 4's augmentations to it and to the `chelsea.png` photo (a tabby) and ask the network again.
+    Lite0 is sure. Is the picture a cat, or a pattern that only Lite0 answers to? Ask two networks that never saw \
+    it: EfficientNet-Lite1 and Lite2, trained on the same ImageNet classes but deeper and at larger inputs (240 and \
+    260 pixels). Each gets the 8-bit picture resized to its own input:
     """)
-let chelsea = try book.cell {
-    model.preprocessing.framed(try Image(contentsOf: try Assets.standard.photo("chelsea.png")))
-}
-let robustness = book.cell { () -> [(change: String, cat: Float, photo: Float)] in
-    let changes: [(String, (Image) -> Image)] = [
-        ("unchanged", { $0 }), ("mirrored", { $0.flippedHorizontally() }),
-        ("moved 8 px", { $0.translated(x: 8, y: 8, fill: .reflect) }),
-        ("half resolution", { $0.resized(width: 112, height: 112).resized(width: 224, height: 224) }),
-    ]
-    let chelseaTop = topClass(probabilities(of: Tensor(chelsea), model: model))
-    print("chelsea's top class: \(model.labels[chelseaTop])")
-    return changes.map { name, change in
-        (name, probabilities(of: Tensor(change(cat.image)), model: model)[siameseCat],
-         probabilities(of: Tensor(change(chelsea)), model: model)[chelseaTop])
+let verdicts = book.cell { () -> [(cat: Verdict, zebra: Verdict)] in
+    try EfficientNetLite.judges(excluding: .lite0).map { judge in
+        let verdict = (cat: judge.verdict(on: cat.image, targetClass: siameseCat),
+                       zebra: judge.verdict(on: zebraResult.image, targetClass: zebra))
+        print(verdict.cat.sentence(label: "Siamese cat") + "\n" + verdict.zebra.sentence(label: "zebra"))
+        return verdict
     }
 }
-book.table(headers: ["change", "ideal cat: p(Siamese cat)", "chelsea: p(its top class)"],
-           rows: robustness.map { [$0.change, percent($0.cat), percent($0.photo)] },
-           caption: "The same small changes applied to the ideal cat and to a photo")
-let changed = robustness.dropFirst()
 book.prose("""
-    Mirrored, the ideal cat keeps \(percent(robustness[1].cat)) for Siamese cat; moved by 8 pixels \
-    \(percent(robustness[2].cat)); at half resolution \(percent(robustness[3].cat)). The photo's top class goes from \
-    \(percent(robustness[0].photo)) to \(changed.map { percent($0.photo) }.joined(separator: ", ")). \
-    \(changed.allSatisfy { $0.cat < 0.5 }
-        ? "Whatever the network found in the noise sits at exact pixel positions and frequencies, and a mirror, a " +
-          "shift or a blur scrambles it; the photo's evidence is spread over the whole cat and survives."
-        : "Some of the ideal cat survives these changes, but much less robustly than the photo's evidence, which is " +
-          "spread over the whole cat.")
+    Lite1 gives the ideal cat \(verdicts[0].cat.probability.formatted(.percent(2))) (rank \(verdicts[0].cat.rank) \
+    of 1000) and Lite2 \(verdicts[1].cat.probability.formatted(.percent(2))) (rank \(verdicts[1].cat.rank)); for \
+    the zebra they give \(verdicts[0].zebra.probability.formatted(.percent(2))) and \
+    \(verdicts[1].zebra.probability.formatted(.percent(2))). The judges reject both: what Lite0 found in the noise \
+    is specific to Lite0's weights, not a cat. Lesson 6 changes the recipe until the judges agree.
     """)
 
 // MARK: - Adversarial examples
@@ -180,16 +160,19 @@ book.prose("""
     Every value moves by ε or not at all, the largest change an L∞ budget allows, in the direction that helps most to \
     first order.
     """)
-let dog = try book.cell { model.preprocessing.framed(try Image(contentsOf: try Assets.standard.photo("dog.jpg"))) }
+let dog = book.cell { model.preprocessing.framed(try Image(contentsOf: try Assets.standard.photo("dog.jpg"))) }
 let dogPixels = Tensor(dog)
 let dogProbabilities = book.cell { () -> [Float] in
     let p = probabilities(of: dogPixels, model: model)
-    for prediction in model.topPredictions(p, count: 5) { print(prediction.label, percent(prediction.probability)) }
+    for prediction in model.topPredictions(p, count: 5) {
+        print(prediction.label, prediction.probability.formatted(.percent(2)))
+    }
     return p
 }
 book.prose("""
     The network calls the dog a \(model.labels[topClass(dogProbabilities)]) \
-    (\(percent(dogProbabilities.max()!))). First, FGSM towards class 285, "Egyptian cat", with ε = 2/255. The \
+    (\((dogProbabilities.max()!).formatted(.percent(2)))). First, FGSM towards class 285, "Egyptian cat", with ε = \
+    2/255. The \
     same attack run in PyTorch is part of the course's reference (`Tests/Reference/gradients.json`), and a golden \
     test checks that this engine reproduces its probability after the PNG round trip.
     """)
@@ -202,7 +185,7 @@ let reference = book.cell { () -> AttackResult in
 }
 book.prose("""
     Our port gives top-1 \(model.labels[reference.adversarialTop1]) with p = \
-    \(String(format: "%.4f", reference.adversarialProbabilities[egyptianCat])): one gradient and a change of two \
+    \(reference.adversarialProbabilities[egyptianCat].formatted(.fixed(4))): one gradient and a change of two \
     8-bit levels per value turn the German shepherd into a cat.
 
     **Projected Gradient Descent** (PGD, Madry et al. 2018) repeats smaller sign steps and after each one projects \
@@ -226,14 +209,16 @@ let comparison = book.cell { () -> [(level: Int, fgsm: AttackResult, pgd: Attack
 let catProbability = { (result: AttackResult) in result.adversarialProbabilities[siameseCat] }
 book.table(headers: ["ε", "FGSM p(Siamese cat)", "FGSM top-1", "PGD p(Siamese cat)", "PGD top-1"],
            rows: comparison.map { row in
-               ["\(row.level)/255", percent(catProbability(row.fgsm)), model.labels[row.fgsm.adversarialTop1],
-                percent(catProbability(row.pgd)), model.labels[row.pgd.adversarialTop1]]
+               ["\(row.level)/255", catProbability(row.fgsm).formatted(.percent(2)),
+                model.labels[row.fgsm.adversarialTop1],
+                (catProbability(row.pgd)).formatted(.percent(2)), model.labels[row.pgd.adversarialTop1]]
            }, caption: "Targeted attacks on the dog photo; PGD with \(pgdSteps) steps")
 let (weakest, strongest) = (comparison.first!, comparison.last!)
 book.prose("""
-    At ε = \(weakest.level)/255 FGSM reaches \(percent(catProbability(weakest.fgsm))) and PGD \
-    \(percent(catProbability(weakest.pgd))); at \(strongest.level)/255 FGSM gets \
-    \(percent(catProbability(strongest.fgsm))) and PGD \(percent(catProbability(strongest.pgd))). \
+    At ε = \(weakest.level)/255 FGSM reaches \((catProbability(weakest.fgsm)).formatted(.percent(2))) and PGD \
+    \((catProbability(weakest.pgd)).formatted(.percent(2))); at \(strongest.level)/255 FGSM gets \
+    \((catProbability(strongest.fgsm)).formatted(.percent(2))) and PGD \
+    \((catProbability(strongest.pgd)).formatted(.percent(2))). \
     \(catProbability(strongest.fgsm) > catProbability(weakest.fgsm)
         ? "Both gain from a larger budget, PGD far more: it re-aims after every step."
         : "FGSM even gets *worse* as ε grows: its single step trusts the gradient at the photo, and the network is " +
@@ -263,7 +248,7 @@ guard let smallest else {
 }
 let epsilon = smallest.epsilon
 book.prose("""
-    ε = \(Int((epsilon * 255).rounded()))/255 ≈ \(String(format: "%.4f", epsilon)) is enough. With that budget we \
+    ε = \(Int((epsilon * 255).rounded()))/255 ≈ \(epsilon.formatted(.fixed(4))) is enough. With that budget we \
     now run every PGD step (instead of stopping at the first success) for a confident result:
     """)
 let adversarial = book.cell { () -> AttackResult in
@@ -299,7 +284,7 @@ book.prose("""
     An attack that only works in floating point would be a curiosity. Ours keeps every value on an 8-bit level, so \
     the PNG just written holds exactly the attacked picture. Read it back and classify it:
     """)
-let reloaded = try book.cell { () -> [Float] in
+let reloaded = book.cell { () -> [Float] in
     let file = book.directory.appendingPathComponent("dog-as-siamese-cat.png").path
     let saved = Tensor(try Image(contentsOf: file))
     print("identical to the attacked pixels: \(saved == adversarial.adversarial)")
@@ -309,8 +294,8 @@ let mirrored = probabilities(of: Tensor(adversarial.adversarialImage.flippedHori
 let survivesMirror = topClass(mirrored) == siameseCat
 book.prose("""
     Re-read from disk, the photo is a \(model.labels[topClass(reloaded)]) with \
-    p(Siamese cat) = \(percent(reloaded[siameseCat])). Mirrored, the network says \
-    \(model.labels[topClass(mirrored)]) (p(Siamese cat) = \(percent(mirrored[siameseCat])))\
+    p(Siamese cat) = \(reloaded[siameseCat].formatted(.percent(2))). Mirrored, the network says \
+    \(model.labels[topClass(mirrored)]) (p(Siamese cat) = \(mirrored[siameseCat].formatted(.percent(2))))\
     \(survivesMirror ? ": this perturbation even survives a mirror." : ": like the ideal cat, the perturbation " +
         "lives at exact pixel positions.") Random augmentation at test time is one (partial) defence; training on \
     adversarial examples is a stronger one.
@@ -320,6 +305,9 @@ book.metric("ideal_cat_probability", cat.probability)
 book.metric("ideal_cat_steps", idealSteps)
 book.metric("ideal_cat_first_step_above_90", firstConfident ?? -1)
 book.metric("ideal_zebra_probability", zebraResult.probability)
+book.metric("ideal_cat_judge_probabilities", verdicts.map(\.cat.probability))
+book.metric("ideal_cat_judge_ranks", verdicts.map { Double($0.cat.rank) })
+book.metric("ideal_zebra_judge_probabilities", verdicts.map(\.zebra.probability))
 book.metric("ideal_cat_zebra_probability", crossCheck.catAsZebra)
 book.metric("fgsm_dog_to_285_probability", reference.adversarialProbabilities[egyptianCat])
 book.metric("adversarial_target", model.labels[siameseCat])
@@ -334,10 +322,13 @@ book.metric("comparison_png", "adversarial-comparison.png")
 
 book.summary([
     "With the weights frozen, the gradient of a loss with respect to the pixels tells how to change a picture.",
-    "Maximising one class from noise reaches \(percent(cat.probability)) for Siamese cat, but the picture looks "
+    "Two networks that never saw the ideal cat reject it: the pattern is specific to the network it was made for.",
+    "Maximising one class from noise reaches \(cat.probability.formatted(.percent(2))) for Siamese cat, but the "
+        + "picture looks "
         + "like noise: the loss does not ask for anything a person would recognise.",
     "An L∞ budget of \(Int((epsilon * 255).rounded()))/255 per value was enough to turn the dog photo into a "
-        + "Siamese cat at \(percent(adversarial.adversarialProbabilities[siameseCat])), and the saved PNG still fools "
+        + "Siamese cat at \(adversarial.adversarialProbabilities[siameseCat].formatted(.percent(2))), and the saved "
+        + "PNG still fools "
         + "the network.",
     "FGSM is one sign step; PGD repeats small steps and projects back into the ε-box, and is much stronger.",
 ])

@@ -1,270 +1,272 @@
-// Lesson 6 — Variation loss.
+// Lesson 6 — Making the ideal image natural.
 //
-// Lesson 5's ideal cat convinced the network and looked like noise. Adding a total-variation term to the loss asks
-// for a picture whose neighbouring pixels agree; random jitter and zoom between steps ask for patterns that survive
-// small moves. This lesson measures what each does to the picture and to the network's confidence.
-// Run with `swift run lesson-06` (`--quick` for a short run, `--class N` for another ImageNet class).
+// Lesson 5's ideal cat convinced Lite0 and nobody else. This lesson asks two networks that never saw the picture
+// (Lite1, Lite2) and changes the recipe until they agree: a smoothness term, random transforms every step, and a
+// Fourier parameterisation with decorrelated colour. Run with `swift run lesson-06` (`--quick` for a short run,
+// `--class N` for a third class).
 
 import TransferLab
 import Foundation
 
-let book = Notebook(lesson: 6, title: "Variation loss", lessonOptions: [
-    LessonOption(name: "class", valueName: "CLASS", help: "the ImageNet class to draw, by index or name",
-                 defaultValue: "284"),
+let book = Notebook(lesson: 6, title: "Making the ideal image natural", lessonOptions: [
+    LessonOption(name: "class", valueName: "CLASS", help: "a third ImageNet class to draw, by index or name",
+                 defaultValue: "130"),
 ])
 let quick = book.isQuick
-
-/// "97.3%"; two decimals above 99.5% and ">99.99%" at the top, so near-certainty never reads as a certain 100%.
-func percent(_ probability: Float) -> String {
-    if probability >= 0.99995 { return ">99.99%" }
-    return String(format: probability >= 0.995 ? "%.2f%%" : "%.1f%%", probability * 100)
-}
-
-/// The mean standard deviation of the channels: how much contrast a picture has.
-func contrast(_ image: Image) -> Float { image.channelStandardDeviations.reduce(0, +) / 3 }
-
-/// A weight as written in captions: 0, 300, 1000, 3e+04.
-func weightText(_ weight: Float) -> String { weight < 10_000 ? "\(Int(weight))" : String(format: "%.0e", weight) }
-
-// MARK: - Total variation
-
-book.section("Measuring noise: total variation")
-book.prose("""
-    The **total variation** of a picture adds up how much every pixel differs from its neighbour below and its \
-    neighbour to the right. We divide by the number of values so the number does not depend on the picture's size:
-
-    TV(x) = ( Σ |x[h+1, w] − x[h, w]| + Σ |x[h, w+1] − x[h, w]| ) / (C·H·W)
-
-    A photo is mostly smooth surfaces with a few edges; noise changes at every pixel. Compare a photo, the grey noise \
-    the ideal images start from, and pure uniform noise:
-    """)
-let classText = book.value(of: "class") ?? "284"
-guard let target = Int(classText).flatMap({ (0..<1000).contains($0) ? $0 : nil }) ?? ImageNet.index(of: classText)
+let classText = book.value(of: "class") ?? "130"
+guard let chosen = Int(classText).flatMap({ (0..<1000).contains($0) ? $0 : nil }) ?? ImageNet.index(of: classText)
 else {
     FileHandle.standardError.write(Data("lesson-06: unknown ImageNet class \"\(classText)\" (see --help)\n".utf8))
     exit(2)
 }
-let className = ImageNet.labels[target]
-let chelsea = try book.cell { () -> Image in
-    let photo = try Image(contentsOf: try Assets.standard.photo("chelsea.png")).centerCropped()
-        .resized(width: 224, height: 224)
-    let start = IdealImage(targetClass: target, seed: 6).startingPixels()
-    let uniform = Tensor.random(uniform: [1, 224, 224, 3], seed: 1)
-    print(String(format: "TV(chelsea.png) = %.4f   TV(starting noise) = %.4f   TV(uniform noise) = %.4f",
-                 totalVariation(Tensor(photo)).scalar, totalVariation(start).scalar, totalVariation(uniform).scalar))
-    return photo
-}
-let photoVariation = totalVariation(Tensor(chelsea)).scalar
-book.prose("""
-    The photo's total variation is \(String(format: "%.4f", photoVariation)): neighbouring values differ by about \
-    \(String(format: "%.1f", photoVariation / 2 * 255)) levels of 255 on average in each direction. The gradient of \
-    TV with respect to a pixel is a sum of ±1/(C·H·W), one per neighbour: it nudges every value towards its \
-    neighbours, which is exactly a smoothing step.
-    """)
+let siameseCat = 284, zebra = 340
+let pixelSteps = quick ? 8 : 100, fourierSteps = quick ? 10 : 256
 
-// MARK: - The weight of the smoothness term
+// MARK: - Judges
 
-book.section("Cross-entropy plus a weighted smoothness term")
+book.section("A second opinion")
 book.prose("""
-    The ideal image now minimises CE(f(x), \(target)) + λ·TV(x): cross-entropy to make the network say \
-    "\(className)", total variation to keep the picture smooth. Because TV is divided by the number of values its \
-    gradient per pixel is tiny (at most 4/(3·224·224) ≈ 2.7·10⁻⁵ times λ), so useful weights are in the hundreds \
-    and thousands. We run the same search (same starting noise, Adam, learning rate 0.02 with cosine decay) for \
-    several λ.
+    An ideal image is made against one network, the **generator** (Lite0, as in lesson 5). To know whether the \
+    picture shows the class or only exploits Lite0, we ask **judges**: EfficientNet-Lite1 and Lite2, trained on the \
+    same ImageNet classes but deeper, wider and at larger inputs (240 and 260 pixels). They are never used to make \
+    the picture; each gets the saved 8-bit PNG resized to its own input.
     """)
-let model = try book.cell { try EfficientNetLite0.pretrained() }
-let steps = quick ? 15 : 100
-let weights: [Float] = quick ? [0, 1000, 10_000] : [0, 300, 1000, 3000, 10_000]
-func search(weight: Float, jitter: Int = 0, scales: ClosedRange<Float> = 1...1) -> IdealImage {
-    IdealImage(targetClass: target, steps: steps, optimizer: .adam(learningRate: 0.02),
-               totalVariationWeight: weight, jitter: jitter, scales: scales, seed: 6)
+let (generator, judges) = book.cell { () -> (EfficientNetLite, [EfficientNetLite]) in
+    let generator = try EfficientNetLite.pretrained(.lite0)
+    let judges = try EfficientNetLite.judges(excluding: .lite0)
+    for model in [generator] + judges {
+        print("\(model.name): \(model.parameterCount) parameters, \(model.preprocessing.inputSize) px input")
+    }
+    return (generator, judges)
 }
-let runs = book.cell { () -> [IdealImageResult] in
-    weights.map { weight in
-        let started = Date()
-        let result = search(weight: weight).generate(with: model)
-        print(String(format: "λ = %@: p(%@) %.4f, TV %.4f  (%.0f s)", weightText(weight), className,
-                     result.probability, result.totalVariation, Date().timeIntervalSince(started)))
-        return result
+
+// MARK: - Four recipes
+
+book.section("Four recipes")
+book.prose("""
+    Each recipe below changes one thing. All start from a fixed seed and use NN's `Adam`; the plain-pixel recipes \
+    decay the rate along a cosine as in lesson 5. A *draw* runs one recipe against Lite0 and then asks the judges:
+    """)
+// listing: recipes
+/// One way of making an ideal image, named for the captions.
+struct Recipe {
+    let name: String
+    let search: (_ target: Int) -> IdealImageSearch
+}
+
+let recipes = [
+    Recipe(name: "pixels") { .pixels(targetClass: $0, steps: pixelSteps, seed: 6) },
+    Recipe(name: "pixels + TV") { .pixels(targetClass: $0, steps: pixelSteps, totalVariationWeight: 1000, seed: 6) },
+    Recipe(name: "pixels + TV + transforms") { target in
+        var search = IdealImageSearch.pixels(targetClass: target, steps: pixelSteps, totalVariationWeight: 1000,
+                                             seed: 6)
+        search.transform = .standard   // pad 12, jitter 8, scale 0.9–1.1, rotate ±10°, jitter 4, every step
+        return search
+    },
+    Recipe(name: "Fourier + color + transforms") { IdealImageSearch(targetClass: $0, steps: fourierSteps, seed: 6) },
+]
+
+/// A picture of `target` made against the generator, and what each judge says about it.
+struct Drawing {
+    let result: IdealImageResult
+    let verdicts: [Verdict]   // the generator's first, then the judges'
+}
+
+func draw(_ target: Int, with recipe: Recipe, observeEvery: Int = 0,
+          observe: (Int, Image) -> Void = { _, _ in }) throws -> Drawing {
+    let result = try recipe.search(target).generate(with: generator, observeEvery: observeEvery,
+                                                   observe: observe)
+    let verdicts = ([generator] + judges).map { $0.verdict(on: result.image, targetClass: target) }
+    return Drawing(result: result, verdicts: verdicts)
+}
+// end listing
+book.listing("recipes")
+
+// MARK: - Plain pixels, and total variation
+
+book.section("Plain pixels are rejected; smoothing fades them")
+book.prose("""
+    The first two recipes are lessons 5 and 6 of old: plain pixels, then plus λ·TV, the total variation (mean \
+    absolute difference between neighbouring values) with λ = 1000. Here they are for the Siamese cat:
+    """)
+let catPlain = book.cell { () -> [Drawing] in
+    try recipes.prefix(2).map { recipe in
+        let drawing = try draw(siameseCat, with: recipe)
+        print(recipe.name + ": " + drawing.verdicts.map { $0.sentence(label: "Siamese cat") }.joined(separator: "; "))
+        return drawing
     }
 }
-book.cell {
-    let grid = ImageGrid(title: "Ideal \(className) for several TV weights λ", images: runs.map(\.image),
-                         captions: zip(weights, runs).map { weight, run in
-                             "λ = \(weightText(weight))\np \(percent(run.probability)), "
-                                 + "TV \(String(format: "%.3f", run.totalVariation))"
-                         }, columns: weights.count, cellWidth: 200)
-    book.figure(grid, name: "tv-weights",
-                caption: "The same search with a growing smoothness weight, pixels as they are.")
+let contrast = { (image: Image) in image.channelStandardDeviations.reduce(0, +) / 3 }
+let (plain, smooth) = (catPlain[0], catPlain[1])
+book.prose("""
+    Lite0 gives the plain picture \(plain.verdicts[0].probability.formatted(.percent(2))); the judges give \
+    \(plain.verdicts[1].probability.formatted(.percent(2))) (rank \(plain.verdicts[1].rank)) and \
+    \(plain.verdicts[2].probability.formatted(.percent(2))) (rank \(plain.verdicts[2].rank)). With TV the total \
+    variation falls from \(plain.result.totalVariation.formatted(.fixed(3))) to \
+    \(smooth.result.totalVariation.formatted(.fixed(3))), but so does the contrast (mean channel standard \
+    deviation \(contrast(plain.result.image).formatted(.fixed(3))) → \
+    \(contrast(smooth.result.image).formatted(.fixed(3)))): TV charges for every difference, including the ones \
+    that would make a cat visible, and Lite0 needs very little contrast to be sure. The judges give \
+    \(smooth.verdicts[1].probability.formatted(.percent(2))) and \
+    \(smooth.verdicts[2].probability.formatted(.percent(2))).
+    """)
+
+// MARK: - Transformation robustness
+
+book.section("Transformation robustness")
+book.prose("""
+    A pattern that only works at exact pixel positions stops working when it moves. So at every step the network \
+    sees the picture padded with grey, shifted, zoomed, rotated and shifted again, at random (lucid's *standard \
+    transforms*). Each step that interpolates is one bilinear resampling — a graph op whose backward scatters \
+    the gradient with the same weights it gathered with:
+    """)
+let catMoving = book.cell { () -> Drawing in
+    let drawing = try draw(siameseCat, with: recipes[2])
+    print(drawing.verdicts.map { $0.sentence(label: "Siamese cat") }.joined(separator: "\n"))
+    return drawing
 }
-let plain = runs[0], strongest = runs[runs.count - 1]
 book.prose("""
-    Without the smoothness term (λ = 0) the network is \(percent(plain.probability)) sure and the picture is noise \
-    with TV \(String(format: "%.3f", plain.totalVariation)), more than \
-    \(String(format: "%.0f", plain.totalVariation / photoVariation))× the photo's. As λ grows the noise melts away: \
-    at λ = \(weightText(weights.last!)) TV is down to \(String(format: "%.4f", strongest.totalVariation)) and the \
-    network still gives \(percent(strongest.probability)).
-
-    The smooth pictures are also *faint*: TV charges for every difference, including the contrast that would make \
-    the features visible, and the network needs very little contrast to be sure. The standard deviation of the \
-    values falls from \(String(format: "%.3f", contrast(plain.image))) at λ = 0 to \
-    \(String(format: "%.3f", contrast(strongest.image))) at λ = \(weightText(weights.last!)) (the photo's is \
-    \(String(format: "%.3f", contrast(chelsea)))). Stretching each channel to the full 0…1 range (an auto-contrast \
-    that ignores the extreme 0.5% at each end; for our eyes only, the network saw the faint version) shows what is \
-    there:
-    """)
-book.cell {
-    let grid = ImageGrid(title: "The same pictures, contrast stretched for viewing",
-                         images: runs.map { $0.image.autoContrasted(cutoff: 0.005) },
-                         captions: weights.map { "λ = \(weightText($0))" }, columns: weights.count, cellWidth: 200)
-    book.figure(grid, name: "tv-weights-stretched",
-                caption: "Each picture's channels stretched to 0…1 (display only).")
-}
-
-// MARK: - Loss components
-
-book.section("Two losses pulling against each other")
-let shown = weights.count / 2
-let shownWeight = weights[shown], shownRun = runs[shown]
-book.prose("""
-    Every step records the cross-entropy and the total variation of the picture the network saw. Here they are for \
-    λ = \(weightText(shownWeight)), with the TV term multiplied by its weight so both are in units of the loss:
-    """)
-book.cell {
-    let history = shownRun.history
-    let plot = LinePlot(title: "Loss components, λ = \(weightText(shownWeight))", xLabel: "step", yLabel: "loss",
-                        series: [LineSeries(name: "cross-entropy", values: history.map(\.crossEntropy)),
-                                 LineSeries(name: "λ·TV", values: history.map { shownWeight * $0.totalVariation }),
-                                 LineSeries(name: "total", values: history.map(\.loss), dashed: true)],
-                        yScale: .logarithmic)
-    book.figure(plot, name: "loss-components",
-                caption: "Cross-entropy, weighted total variation and their sum per step.")
-    let confidence = LinePlot(title: "p(\(className)) per step", xLabel: "step", yLabel: "probability",
-                              series: zip(weights, runs).map { weight, run in
-                                  LineSeries(name: "λ = \(weightText(weight))", values: run.history.map(\.probability))
-                              }, yRange: 0...1, yFormat: .percent(decimals: 0))
-    book.figure(confidence, name: "confidence-per-weight", caption: "The target's probability per step for every λ.")
-}
-let first = shownRun.history.first!, last = shownRun.history.last!
-let sureAt = shownRun.history.first { $0.probability >= 0.9 }?.step
-let roughStart = shownWeight * first.totalVariation > first.crossEntropy
-book.prose("""
-    At the first step the cross-entropy is \(String(format: "%.2f", first.crossEntropy)) and λ·TV is \
-    \(String(format: "%.2f", shownWeight * first.totalVariation))\(roughStart
-        ? ": even the faint starting noise costs more in smoothness than in class." : ".") \
-    The cross-entropy falls fast\(sureAt.map { " (p passes 90% at step \($0))" } ?? "") and ends at \
-    \(String(format: "%.3g", last.crossEntropy)); λ·TV falls steadily to \
-    \(String(format: "%.3g", shownWeight * last.totalVariation)). Once the network is sure, the cross-entropy's \
-    gradient is tiny and the smoothness term does most of the work: it keeps flattening the picture for as long as \
-    the class survives.
+    With transforms Lite0 says \(catMoving.verdicts[0].probability.formatted(.percent(1))); the judges \
+    \(catMoving.verdicts[1].probability.formatted(.percent(2))) (rank \(catMoving.verdicts[1].rank)) and \
+    \(catMoving.verdicts[2].probability.formatted(.percent(2))) (rank \(catMoving.verdicts[2].rank)).
     """)
 
-// MARK: - The trade-off
+// MARK: - Fourier and decorrelated colour
 
-book.section("Smoothness against confidence")
-book.cell {
-    let group = ScatterGroup(name: "final picture", x: runs.map { Double($0.totalVariation) },
-                             y: runs.map { Double($0.probability) },
-                             pointLabels: weights.map { "λ = \(weightText($0))" })
-    let plot = ScatterPlot(title: "Each λ: smoothness against confidence",
-                           xLabel: "total variation (lower is smoother)", yLabel: "p(\(className))",
-                           groups: [group], xScale: .logarithmic, yFormat: .percent(decimals: 1))
-    book.figure(plot, name: "trade-off", caption: "Final total variation and probability for every weight.")
-}
-book.table(headers: ["λ", "p(\(className))", "total variation", "contrast (std)", "cross-entropy at the end"],
-           rows: zip(weights, runs).map { weight, run in
-               [weightText(weight), percent(run.probability), String(format: "%.4f", run.totalVariation),
-                String(format: "%.3f", contrast(run.image)), String(format: "%.4f", run.history.last!.crossEntropy)]
-           }, caption: "The final picture of each run")
-let mostConfident = runs.indices.max { runs[$0].probability < runs[$1].probability }!
+book.section("A spectrum instead of pixels")
 book.prose("""
-    The table is the trade-off: from λ = 0 to λ = \(weightText(weights.last!)) the total variation falls by a factor \
-    of \(String(format: "%.0f", plain.totalVariation / max(strongest.totalVariation, 1e-6))) while the probability \
-    moves from \(percent(plain.probability)) to \(percent(strongest.probability)) (the most confident run is \
-    λ = \(weightText(weights[mostConfident]))). A smoother picture has fewer ways to be convincing\
-    \(runs.allSatisfy { $0.probability > 0.9 }
-        ? ", but this network needs very little: the price of smoothness is paid mostly in contrast, not in confidence."
-        : ", and past some weight the network stops being convinced.")
+    The last change is *what* the optimizer moves. Instead of 224×224×3 pixel values it learns a spectrum: the \
+    picture is the inverse real Fourier transform (two matrix products, one along each axis) of coefficients each \
+    scaled by 1/f, so an equal step moves coarse structure much more than fine texture. The three channels are then \
+    mixed by the square root of ImageNet's colour correlation (lucid's matrix) and a sigmoid keeps them in (0, 1). \
+    Adam runs at 0.05 for \(fourierSteps) steps, and every \(max(1, fourierSteps / 16)) steps we ask the judges \
+    about the picture so far:
     """)
-
-// MARK: - Jitter and scale
-
-book.section("Jitter and scale between steps")
-book.prose("""
-    Feature-visualisation practice (Olah et al., *Feature Visualization*, 2017) adds another kind of pressure: at \
-    every step the network sees the picture shifted by a few pixels and zoomed a little, at random. A pattern that \
-    only works at exact pixel positions stops working when moved, so the steps reinforce patterns that survive \
-    small moves, which tend to be larger and more object-like. The shift and zoom are linear in the pixels, so the \
-    gradient is carried back exactly through them (the adjoint of the resampling).
-    """)
-let jitterWeight: Float = 1000
-let jittered = book.cell { () -> (still: IdealImageResult, moving: IdealImageResult) in
-    let still = runs[weights.firstIndex(of: jitterWeight) ?? shown]
-    let started = Date()
-    let moving = search(weight: jitterWeight, jitter: 16, scales: 0.9...1.1).generate(with: model)
-    print(String(format: "λ = %@ with jitter 16 px and zoom 0.9–1.1: p %.4f, TV %.4f  (%.0f s)",
-                 weightText(jitterWeight), moving.probability, moving.totalVariation,
-                 Date().timeIntervalSince(started)))
-    return (still, moving)
+var judgeCurve: [(step: Int, lite1: Float, lite2: Float)] = []
+let catFourier = book.cell { () -> Drawing in
+    let drawing = try draw(siameseCat, with: recipes[3], observeEvery: max(1, fourierSteps / 16)) { step, picture in
+        let verdicts = judges.map { $0.verdict(on: picture, targetClass: siameseCat) }
+        judgeCurve.append((step, verdicts[0].probability, verdicts[1].probability))
+    }
+    print(drawing.verdicts.map { $0.sentence(label: "Siamese cat") }.joined(separator: "\n"))
+    print("\(fourierSteps) steps in \(drawing.result.seconds.formatted(.fixed(0))) s")
+    return drawing
 }
 book.cell {
-    let grid = ImageGrid(title: "λ = \(weightText(jitterWeight)), without and with jitter and zoom",
-                         images: [jittered.still.image, jittered.moving.image,
-                                  jittered.still.image.autoContrasted(cutoff: 0.005),
-                                  jittered.moving.image.autoContrasted(cutoff: 0.005)],
-                         captions: ["fixed\np \(percent(jittered.still.probability))",
-                                    "jitter 16 px, zoom ±10%\np \(percent(jittered.moving.probability))",
-                                    "fixed, stretched", "jitter and zoom, stretched"],
-                         columns: 4, cellWidth: 200)
-    book.figure(grid, name: "jitter-and-zoom", caption: "Jitter and zoom between steps; the bottom row is contrast "
-                    + "stretched for viewing.")
+    let plot = LinePlot(title: "Judges on the Fourier cat while it is made", xLabel: "step",
+                        yLabel: "p(Siamese cat)",
+                        series: [LineSeries(name: "Lite0 (generator)",
+                                            values: catFourier.result.history.map(\.probability)),
+                                 LineSeries(name: "Lite1 (judge)", x: judgeCurve.map { Double($0.step) },
+                                            y: judgeCurve.map { Double($0.lite1) }, markers: true),
+                                 LineSeries(name: "Lite2 (judge)", x: judgeCurve.map { Double($0.step) },
+                                            y: judgeCurve.map { Double($0.lite2) }, markers: true)],
+                        yRange: 0...1, yFormat: .percent(decimals: 0))
+    book.figure(plot, name: "judges-per-step", caption: "The generator's probability every step (on the "
+                    + "transformed copies) and the judges' on the saved picture every few steps.")
 }
-book.figure(jittered.moving.image.autoContrasted(cutoff: 0.005), name: "ideal-\(target)-jitter-stretched",
-            caption: "The jittered ideal \(className) at full size, contrast stretched.")
 book.prose("""
-    With jitter and zoom the network's confidence is \(percent(jittered.moving.probability)) (against \
-    \(percent(jittered.still.probability)) without) and the total variation \
-    \(String(format: "%.4f", jittered.moving.totalVariation)) (against \
-    \(String(format: "%.4f", jittered.still.totalVariation))). Judge the pictures yourself: neither is a photo of a \
-    \(className). What they show is the textures and parts that this particular network has learnt to associate with the \
-    class, at the positions where the optimisation happened to put them.
+    Lite1 now gives \(catFourier.verdicts[1].probability.formatted(.percent(1))) (rank \
+    \(catFourier.verdicts[1].rank)) and Lite2 \(catFourier.verdicts[2].probability.formatted(.percent(1))) (rank \
+    \(catFourier.verdicts[2].rank)), with Lite0 at \(catFourier.verdicts[0].probability.formatted(.percent(1))).
     """)
+
+// MARK: - Side by side
+
+book.section("The cat and the zebra under every recipe")
+book.prose("The same four recipes for ImageNet class 340, the zebra:")
+let zebraDrawings = book.cell { () -> [Drawing] in
+    try recipes.map { recipe in
+        let drawing = try draw(zebra, with: recipe)
+        print(recipe.name + ": " + drawing.verdicts.map { $0.sentence(label: "zebra") }.joined(separator: "; "))
+        return drawing
+    }
+}
+let catDrawings = catPlain + [catMoving, catFourier]
+book.cell {
+    let caption = { (recipe: Recipe, drawing: Drawing) in
+        recipe.name + "\n" + drawing.verdicts.map { verdict in
+            "\(verdict.model.replacingOccurrences(of: "efficientnet-", with: "")) "
+                + "\(verdict.probability.formatted(.percent(1))) #\(verdict.rank)"
+        }.joined(separator: "\n")
+    }
+    let grid = ImageGrid(title: "Generated against Lite0, judged by Lite1 and Lite2",
+                         images: (catDrawings + zebraDrawings).map(\.result.image),
+                         captions: zip(recipes + recipes, catDrawings + zebraDrawings).map(caption),
+                         columns: recipes.count, cellWidth: 200)
+    book.figure(grid, name: "recipes", caption: "Each recipe for the Siamese cat (top) and the zebra (bottom): "
+                    + "probability and rank from the generator (lite0) and the two judges.")
+}
+book.table(headers: ["class", "recipe", "Lite0 (generator)", "Lite1 (judge)", "Lite2 (judge)"],
+           rows: zip(recipes + recipes, catDrawings + zebraDrawings).enumerated().map { index, pair in
+               [index < recipes.count ? "Siamese cat" : "zebra", pair.0.name]
+                   + pair.1.verdicts.map { "\($0.probability.formatted(.percent(1))), rank \($0.rank)" }
+           }, caption: "Probability and rank of the class for each saved picture")
+book.figure(catFourier.result.image, name: "ideal-284-fourier", caption: "The Fourier Siamese cat at full size.")
+book.figure(zebraDrawings[3].result.image, name: "ideal-340-fourier", caption: "The Fourier zebra at full size.")
+let zebraFourier = zebraDrawings[3]
+book.prose("""
+    Read the table by columns. Lite0 believes every picture; the judges reject the plain and the smoothed ones and \
+    accept the last recipe's: the Fourier zebra gets \(zebraFourier.verdicts[1].probability.formatted(.percent(1))) \
+    from Lite1 and \(zebraFourier.verdicts[2].probability.formatted(.percent(1))) from Lite2. Look at the pictures: \
+    fur, eyes and ears for the cat, black-and-white stripes for the zebra, repeated at several places and sizes — \
+    the parts the networks have learnt to count as evidence, not a photo of one animal.
+    """)
+
+// MARK: - Your class
+
+book.section("A class of your choice")
+let chosenName = ImageNet.labels[chosen]
+book.prose("Finally the last recipe for class \(chosen), \"\(chosenName)\" (choose another with `--class`):")
+let chosenDrawing = book.cell { () -> Drawing in
+    let drawing = try draw(chosen, with: recipes[3])
+    print(drawing.verdicts.map { $0.sentence(label: chosenName) }.joined(separator: "\n"))
+    return drawing
+}
+book.figure(chosenDrawing.result.image, name: "ideal-\(chosen)-fourier",
+            caption: "\(chosenName): " + chosenDrawing.verdicts.map {
+                "\($0.model) \($0.probability.formatted(.percent(1)))"
+            }.joined(separator: ", "))
 book.note("""
-    Draw the ideal image of any class from the command line, with any weight: \
-    `swift run lab ideal --class "\(className)" --tv 1000 --jitter 16 --scale 0.1 --steps 200 -o ideal.png`, or \
-    rerun this lesson with `--class N`.
+    The same from the command line, with the judges' verdicts: \
+    `swift run lab ideal --class "\(chosenName)" -o ideal.png` (`--param pixels --transforms none` for lesson 5's \
+    picture).
     """)
 
-for (weight, run) in zip(weights, runs) {
-    book.metric("probability_tv_\(Int(weight))", run.probability)
-    book.metric("total_variation_tv_\(Int(weight))", run.totalVariation)
+for (target, drawings) in [(siameseCat, catDrawings), (zebra, zebraDrawings)] {
+    for (recipe, drawing) in zip(recipes, drawings) {
+        let key = recipe.name.lowercased().replacingOccurrences(of: " + ", with: "_")
+            .replacingOccurrences(of: " ", with: "_")
+        for verdict in drawing.verdicts {
+            let model = verdict.model.replacingOccurrences(of: "efficientnet-", with: "")
+            book.metric("p_\(target)_\(key)_\(model)", verdict.probability)
+            book.metric("rank_\(target)_\(key)_\(model)", verdict.rank)
+        }
+        book.metric("total_variation_\(target)_\(key)", drawing.result.totalVariation)
+    }
 }
-book.metric("target_class", target)
-book.metric("steps", steps)
-book.metric("tv_weights", weights)
-book.metric("probabilities", runs.map(\.probability))
-book.metric("total_variations", runs.map(\.totalVariation))
-book.metric("photo_total_variation", photoVariation)
-book.metric("jitter_probability", jittered.moving.probability)
-book.metric("jitter_total_variation", jittered.moving.totalVariation)
+book.metric("recipes", recipes.map(\.name).joined(separator: ", "))
+book.metric("pixel_steps", pixelSteps)
+book.metric("fourier_steps", fourierSteps)
+book.metric("chosen_class", chosen)
+book.metric("chosen_class_probabilities", chosenDrawing.verdicts.map(\.probability))
+book.metric("contrast_pixels", contrast(plain.result.image))
+book.metric("contrast_pixels_tv", contrast(smooth.result.image))
 
 book.summary([
-    "Total variation, divided by the number of values, measures how rough a picture is: "
-        + "\(String(format: "%.4f", photoVariation)) for a photo, \(String(format: "%.3f", plain.totalVariation)) for "
-        + "the plain ideal image.",
-    "Adding λ·TV to the cross-entropy removes the noise; confidence stayed between "
-        + "\(percent(runs.map(\.probability).min()!)) and \(percent(runs.map(\.probability).max()!)) for λ up to "
-        + "\(weightText(weights.last!)).",
-    "The smooth pictures are faint: total variation also charges for contrast. Stretch them to look at them.",
-    "Random jitter and zoom between steps favour patterns that survive small moves; the gradient passes exactly "
-        + "through the resampling.",
+    "A picture that one network is sure about can mean nothing to another: ask networks that never saw it.",
+    "Total variation removes noise but also contrast, and the judges still reject the picture.",
+    "Random transforms every step reward patterns that survive being moved; each interpolating step is a "
+        + "resampling op on the tape.",
+    "A 1/f Fourier spectrum with decorrelated colour makes coarse structure cheap: Lite1 gave the cat "
+        + "\(catFourier.verdicts[1].probability.formatted(.percent(1))) and Lite2 "
+        + "\(catFourier.verdicts[2].probability.formatted(.percent(1))).",
 ])
 book.exercises([
-    "Replace the absolute differences in TV by squares (|Δ|²): the gradient is then proportional to the difference. "
-        + "How do the pictures change?",
-    "Try `--class 340` (zebra) or `--class 954` (banana): which classes give recognisable pictures?",
-    "Optimise a 56×56 picture and upsample it to 224×224 before the network (a lower-resolution parameterisation): "
-        + "is the result smoother for the same confidence?",
+    "Generate against Lite1 instead (`swift run lab ideal --class 284 --model efficientnet-lite1`): does Lite0 "
+        + "agree as a judge?",
+    "Set the decay power of the Fourier basis to 0 (a flat spectrum): what happens to the picture and the judges?",
+    "Use two transformed copies per step (`--copies 2`) and 512 steps: how much do the judges gain?",
 ])
 book.gradedExercises()
 book.finish()

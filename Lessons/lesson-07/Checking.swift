@@ -46,15 +46,17 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
             Double(values.filter { ReducedPrecision.float16.round($0 * scale) == 0 }.count) / Double(values.count)
         }
     }
+    let halfExponential = ReducedPrecision.float16.round(Foundation.exp(largestLogit))
+    let overflowStory = halfExponential.isInfinite ? "In float16 that is already infinity;"
+        : "float16 still holds it, as \(halfExponential.formatted(.fixed(0))), barely;"
     book.prose("""
         float16 keeps the logits within \(precision[0].all.formatted(.fixed(3))), bfloat16 within \
         \(precision[1].all.formatted(.fixed(3))): more range, less precision. Range is float16's weak point: the \
-        largest logit here is \(largestLogit.formatted(.fixed(1))); a naive softmax needs its exponential, \
-        \(Foundation.exp(largestLogit).formatted(.fixed(0))), which float16 stores as \
-        \(ReducedPrecision.float16.round(Foundation.exp(largestLogit)).formatted(.fixed(0))) (its largest value is \
-        65504 = e^11.09) — which is why the softmax and the loss stay in float32. Small numbers vanish too: of the \
-        trained student's \
-        non-zero gradient values, \(gradientsLost[0].formatted(.percent(1))) round to zero in float16. Multiplying \
+        largest logit here is \(largestLogit.formatted(.fixed(2))), and a naive softmax needs e to that power, \
+        \(Foundation.exp(largestLogit).formatted(.fixed(0))). \(overflowStory) float16's largest value is 65504 = \
+        e^11.09: a slightly more confident network overflows, which is why the softmax and the loss stay in \
+        float32. Small numbers vanish too: of the trained student's non-zero gradient values, \
+        \(gradientsLost[0].formatted(.percent(1))) round to zero in float16. Multiplying \
         the loss by 1024 before the backward pass (and dividing the gradients afterwards, in float32) leaves \
         \(gradientsLost[1].formatted(.percent(2))) lost, by 65536 \(gradientsLost[2].formatted(.percent(2))): \
         that is loss scaling.

@@ -1,96 +1,154 @@
-// Random jitter and scale between ideal-image steps (feature-visualisation practice, Olah et al. 2017): the network
-// sees a slightly shifted and zoomed copy each step, so only patterns that survive small moves are reinforced and
-// pixel-exact noise is not. The transform is linear in the pixels, y = T·x (bilinear weights), so the gradient
-// with respect to x is exactly Tᵀ·(d loss/d y): `transposed(_:)` scatters with the same weights `applied(to:)`
-// gathers with. No graph is needed for it.
+// Geometric resampling as a differentiable op: every output pixel reads its four nearest source pixels with
+// bilinear weights. Shifting, zooming, rotating, padding and resizing are all of that form, so one table of
+// (source index, weight) pairs describes any composition of them, y = T·x + f (f: the fill value where the output
+// reads outside the source). The op is linear in x, so its backward scatters the upstream gradient with the same
+// weights it gathered with: dL/dx = Tᵀ·(dL/dy).
 
 import Augmentations
 import Engine
 import Foundation
 
-/// A fixed bilinear resampling of `[1, H, W, C]` images: zoom by `scale` about the centre, then shift by
-/// (`dx`, `dy`) pixels, with the border mirrored (so no black edges reach the network).
-struct Resampling {
-    let height: Int, width: Int
-    /// For each output pixel, four source pixel indices (row-major, `H·W` of them) and their weights.
-    private let sources: [Int]
-    private let weights: [Float]
+/// A 2-D affine map of continuous pixel coordinates (pixel (i, j) has its centre at (j + 0.5, i + 0.5)):
+/// (x, y) ↦ (a·x + b·y + tx, c·x + d·y + ty).
+public struct AffineMap: Sendable, Equatable {
+    public var a: Double, b: Double, c: Double, d: Double, tx: Double, ty: Double
 
-    init(height: Int, width: Int, scale: Float, dx: Float, dy: Float) {
-        precondition(scale > 0, "scale must be positive")
-        self.height = height
-        self.width = width
-        var sources = [Int](repeating: 0, count: height * width * 4)
-        var weights = [Float](repeating: 0, count: height * width * 4)
-        let (cx, cy) = (Float(width) / 2, Float(height) / 2)
-        for row in 0..<height {
-            for column in 0..<width {
-                let sx = (Float(column) + 0.5 - cx - dx) / scale + cx - 0.5
-                let sy = (Float(row) + 0.5 - cy - dy) / scale + cy - 0.5
+    /// The map given by its six coefficients.
+    public init(a: Double, b: Double, c: Double, d: Double, tx: Double, ty: Double) {
+        (self.a, self.b, self.c, self.d, self.tx, self.ty) = (a, b, c, d, tx, ty)
+    }
+
+    /// The map that leaves every point where it is.
+    public static let identity = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0)
+
+    /// The point `(x, y)` mapped.
+    public func applied(to x: Double, _ y: Double) -> (x: Double, y: Double) {
+        (a * x + b * y + tx, c * x + d * y + ty)
+    }
+
+    /// `self ∘ inner`: first `inner`, then `self`.
+    public func composed(with inner: AffineMap) -> AffineMap {
+        AffineMap(a: a * inner.a + b * inner.c, b: a * inner.b + b * inner.d,
+                  c: c * inner.a + d * inner.c, d: c * inner.b + d * inner.d,
+                  tx: a * inner.tx + b * inner.ty + tx, ty: c * inner.tx + d * inner.ty + ty)
+    }
+}
+
+/// What an output pixel reads where its source position falls outside the picture.
+public enum BorderMode: Sendable, Equatable {
+    /// A constant value in every channel (lucid pads with 0.5, mid-grey).
+    case constant(Float)
+    /// The picture mirrored at its edges (no new colour reaches the network).
+    case reflect
+}
+
+/// A fixed bilinear resampling of `[N, H, W, C]` pictures to `[N, outputHeight, outputWidth, C]`: output pixel
+/// (i, j) reads the source at `map(j + 0.5, i + 0.5)` (continuous coordinates).
+public struct Resampling: Sendable {
+    public let sourceHeight: Int, sourceWidth: Int
+    public let outputHeight: Int, outputWidth: Int
+    /// For each output pixel, four source pixel indices (row-major) and their weights.
+    let sources: [Int32]
+    let weights: [Float]
+    /// Per output pixel, the fill value times the weight that fell outside the source (0 with `.reflect`).
+    let fill: [Float]
+
+    /// The table for `map` from output coordinates to source coordinates.
+    public init(source: (height: Int, width: Int), output: (height: Int, width: Int), map: AffineMap,
+                border: BorderMode = .constant(0.5)) {
+        precondition(source.height > 0 && source.width > 0 && output.height > 0 && output.width > 0,
+                     "resampling needs positive sizes, got \(source) → \(output)")
+        (sourceHeight, sourceWidth, outputHeight, outputWidth) = (source.height, source.width, output.height,
+                                                                  output.width)
+        let count = output.height * output.width
+        var sources = [Int32](repeating: 0, count: count * 4)
+        var weights = [Float](repeating: 0, count: count * 4)
+        var fill = [Float](repeating: 0, count: count)
+        for row in 0..<output.height {
+            for column in 0..<output.width {
+                let (x, y) = map.applied(to: Double(column) + 0.5, Double(row) + 0.5)
+                let (sx, sy) = (x - 0.5, y - 0.5)   // in source index units
                 let (x0, y0) = (Int(sx.rounded(.down)), Int(sy.rounded(.down)))
-                let (fx, fy) = (sx - Float(x0), sy - Float(y0))
-                let base = (row * width + column) * 4
+                let (fx, fy) = (Float(sx - Double(x0)), Float(sy - Double(y0)))
+                let pixel = row * output.width + column
                 let corners = [(x0, y0, (1 - fx) * (1 - fy)), (x0 + 1, y0, fx * (1 - fy)),
                                (x0, y0 + 1, (1 - fx) * fy), (x0 + 1, y0 + 1, fx * fy)]
-                for (k, (x, y, weight)) in corners.enumerated() {
-                    sources[base + k] = reflected(y, size: height) * width + reflected(x, size: width)
-                    weights[base + k] = weight
-                }
-            }
-        }
-        self.sources = sources
-        self.weights = weights
-    }
-
-    /// A random shift of up to `jitter` pixels each way and a zoom drawn from `scales`.
-    static func random(height: Int, width: Int, jitter: Int, scales: ClosedRange<Float>,
-                       using generator: inout SeededGenerator) -> Resampling {
-        let dx = Float(Int.random(in: -jitter...jitter, using: &generator))
-        let dy = Float(Int.random(in: -jitter...jitter, using: &generator))
-        let scale = scales.lowerBound == scales.upperBound ? scales.lowerBound
-            : Float.random(in: scales, using: &generator)
-        return Resampling(height: height, width: width, scale: scale, dx: dx, dy: dy)
-    }
-
-    /// y = T·x for `[1, H, W, C]` images.
-    func applied(to image: Tensor) -> Tensor {
-        let channels = check(image)
-        var result = [Float](repeating: 0, count: image.scalarCount)
-        image.scalars.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { y in
-                for pixel in 0..<(height * width) {
-                    for k in 0..<4 {
-                        let (source, weight) = (sources[pixel * 4 + k] * channels, weights[pixel * 4 + k])
-                        guard weight != 0 else { continue }
-                        for c in 0..<channels { y[pixel * channels + c] += weight * x[source + c] }
+                for (k, (cx, cy, weight)) in corners.enumerated() {
+                    switch border {
+                    case .reflect:
+                        let index = reflected(cy, size: source.height) * source.width + reflected(cx, size: source.width)
+                        sources[pixel * 4 + k] = Int32(index)
+                        weights[pixel * 4 + k] = weight
+                    case .constant(let value):
+                        if (0..<source.width).contains(cx) && (0..<source.height).contains(cy) {
+                            sources[pixel * 4 + k] = Int32(cy * source.width + cx)
+                            weights[pixel * 4 + k] = weight
+                        } else {
+                            fill[pixel] += value * weight
+                        }
                     }
                 }
             }
         }
-        return Tensor(shape: image.shape, scalars: result)
+        (self.sources, self.weights, self.fill) = (sources, weights, fill)
     }
 
-    /// Tᵀ·g: the gradient with respect to the input, given `gradient` with respect to the output.
-    func transposed(_ gradient: Tensor) -> Tensor {
-        let channels = check(gradient)
-        var result = [Float](repeating: 0, count: gradient.scalarCount)
+    /// y = T·x + f for `[N, sourceHeight, sourceWidth, C]` pictures.
+    func gathered(_ images: Tensor) -> Tensor {
+        let (n, channels) = (images.shape[0], images.shape[3])
+        let (inCount, outCount) = (sourceHeight * sourceWidth, outputHeight * outputWidth)
+        var result = [Float](repeating: 0, count: n * outCount * channels)
+        images.scalars.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { y in
+                for image in 0..<n {
+                    let (xBase, yBase) = (image * inCount * channels, image * outCount * channels)
+                    for pixel in 0..<outCount {
+                        let out = yBase + pixel * channels
+                        for c in 0..<channels { y[out + c] = fill[pixel] }
+                        for k in 0..<4 where weights[pixel * 4 + k] != 0 {
+                            let (source, weight) = (xBase + Int(sources[pixel * 4 + k]) * channels,
+                                                    weights[pixel * 4 + k])
+                            for c in 0..<channels { y[out + c] += weight * x[source + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, outputHeight, outputWidth, channels], scalars: result)
+    }
+
+    /// Tᵀ·g: scatters `[N, outputHeight, outputWidth, C]` gradients back onto the source pixels.
+    func scattered(_ gradient: Tensor) -> Tensor {
+        let (n, channels) = (gradient.shape[0], gradient.shape[3])
+        let (inCount, outCount) = (sourceHeight * sourceWidth, outputHeight * outputWidth)
+        var result = [Float](repeating: 0, count: n * inCount * channels)
         gradient.scalars.withUnsafeBufferPointer { g in
             result.withUnsafeMutableBufferPointer { x in
-                for pixel in 0..<(height * width) {
-                    for k in 0..<4 {
-                        let (source, weight) = (sources[pixel * 4 + k] * channels, weights[pixel * 4 + k])
-                        guard weight != 0 else { continue }
-                        for c in 0..<channels { x[source + c] += weight * g[pixel * channels + c] }
+                for image in 0..<n {
+                    let (xBase, gBase) = (image * inCount * channels, image * outCount * channels)
+                    for pixel in 0..<outCount {
+                        let upstream = gBase + pixel * channels
+                        for k in 0..<4 where weights[pixel * 4 + k] != 0 {
+                            let (source, weight) = (xBase + Int(sources[pixel * 4 + k]) * channels,
+                                                    weights[pixel * 4 + k])
+                            for c in 0..<channels { x[source + c] += weight * g[upstream + c] }
+                        }
                     }
                 }
             }
         }
-        return Tensor(shape: gradient.shape, scalars: result)
+        return Tensor(shape: [n, sourceHeight, sourceWidth, channels], scalars: result)
     }
+}
 
-    private func check(_ image: Tensor) -> Int {
-        precondition(image.rank == 4 && image.shape[0] == 1 && image.shape[1] == height && image.shape[2] == width,
-                     "resampling is set up for [1, \(height), \(width), C], got \(image.shape)")
-        return image.shape[3]
-    }
+/// `images` `[N, H, W, C]` resampled through `resampling`: `[N, outputHeight, outputWidth, C]` (differentiable;
+/// PyTorch: `F.grid_sample(..., mode="bilinear")` with an affine grid).
+public func resampled(_ images: Tensor, by resampling: Resampling) -> Tensor {
+    precondition(images.rank == 4 && images.shape[1] == resampling.sourceHeight
+                 && images.shape[2] == resampling.sourceWidth,
+                 "the resampling reads [N, \(resampling.sourceHeight), \(resampling.sourceWidth), C], got \(images.shape)")
+    let value = resampling.gathered(images)                         // 1. the value y = T·x + f
+    return value.recorded(from: [images]) { upstream in            // 2. the parent
+        [resampling.scattered(upstream)]                            // 3. dL/dx = Tᵀ·upstream
+    }                                                               // 4. return
 }

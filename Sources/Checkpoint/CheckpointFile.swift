@@ -24,16 +24,20 @@ public struct CheckpointFile: Sendable {
     public let tensors: [NamedTensor]
     /// The format the tensors were read from (`.safetensors` for a checkpoint built in memory).
     public let format: Format
+    /// Free-form strings stored beside the tensors (safetensors' `__metadata__`; empty for PyTorch files), e.g.
+    /// the class names `lab train` writes.
+    public let metadata: [String: String]
     private let indexByName: [String: Int]
 
     /// A checkpoint holding `tensors`; names must be unique.
-    public init(tensors: [NamedTensor], format: Format = .safetensors) {
+    public init(tensors: [NamedTensor], format: Format = .safetensors, metadata: [String: String] = [:]) {
         var index: [String: Int] = [:]
         for (i, tensor) in tensors.enumerated() {
             precondition(index.updateValue(i, forKey: tensor.name) == nil, "two tensors are named \(tensor.name)")
         }
         self.tensors = tensors
         self.format = format
+        self.metadata = metadata
         self.indexByName = index
     }
 
@@ -91,7 +95,8 @@ public struct CheckpointFile: Sendable {
                 return CheckpointFile(tensors: try unique(TorchLegacyFormat.read(bytes)), format: .torchLegacy)
             }
             if SafetensorsFormat.looksLikeSafetensors(bytes) {
-                return CheckpointFile(tensors: try unique(SafetensorsFormat.read(bytes)), format: .safetensors)
+                return CheckpointFile(tensors: try unique(SafetensorsFormat.read(bytes)), format: .safetensors,
+                                      metadata: SafetensorsFormat.metadata(of: bytes))
             }
         } catch let failure as ParseFailure {
             throw failure.error(path: path)

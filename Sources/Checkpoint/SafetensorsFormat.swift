@@ -16,6 +16,16 @@ enum SafetensorsFormat {
         return length >= 2 && length <= UInt64(maximumHeaderLength) && bytes[8] == UInt8(ascii: "{")
     }
 
+    /// The string entries of the header's `__metadata__` object (none when it is absent or malformed).
+    static func metadata(of bytes: [UInt8]) -> [String: String] {
+        var reader = ByteReader(bytes, context: "the safetensors header")
+        guard let length = try? reader.readUnsigned(width: 8, "the header length"), length <= UInt64(maximumHeaderLength),
+              let json = try? reader.readBytes(Int(length), "the JSON header"),
+              let header = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+              let metadata = header["__metadata__"] as? [String: Any] else { return [:] }
+        return metadata.compactMapValues { $0 as? String }
+    }
+
     static func read(_ bytes: [UInt8]) throws -> [NamedTensor] {
         var reader = ByteReader(bytes, context: "the safetensors header")
         let length = try reader.readUnsigned(width: 8, "the header length")

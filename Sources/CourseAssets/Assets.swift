@@ -56,7 +56,4 @@ public struct Assets: Sendable {
         let folder = root.appendingPathComponent("photos").path
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
     }
-
-    /// The real EfficientNet-Lite0 ImageNet weights (PyTorch legacy .pth).
-    public var efficientNetLite0Weights: String { get throws { try path("weights/efficientnet-lite0.pth") } }
 }

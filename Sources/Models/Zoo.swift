@@ -3,12 +3,14 @@
 import CourseAssets
 import NN
 
-/// The architectures TransferLab can build. Only EfficientNet-Lite0 has real pretrained weights offline; the
-/// others are built with seeded random weights (their parameter counts are real) unless a checkpoint is given.
+/// The architectures TransferLab can build. EfficientNet-Lite0, -Lite1 and -Lite2 have real pretrained weights
+/// offline; the others are built with seeded random weights (their parameter counts are real) unless a checkpoint is given.
 /// All but Lite0 are torchvision's architectures with torchvision's state_dict names, so a torchvision
 /// checkpoint (`torch.save(model.state_dict(), "m.pth")`) loads with `loadWeights(from:)`.
 public enum Architecture: String, CaseIterable, Sendable {
     case efficientNetLite0 = "efficientnet-lite0"
+    case efficientNetLite1 = "efficientnet-lite1"
+    case efficientNetLite2 = "efficientnet-lite2"
     case vgg16 = "vgg16"
     case vgg19 = "vgg19"
     case resNet50 = "resnet50"
@@ -21,7 +23,8 @@ public enum Architecture: String, CaseIterable, Sendable {
     /// architectures).
     public func build(seed: UInt64 = 0) -> any ImageClassifier {
         switch self {
-        case .efficientNetLite0: return EfficientNetLite0(seed: seed)
+        case .efficientNetLite0, .efficientNetLite1, .efficientNetLite2:
+            return EfficientNetLite(variant: liteVariant!, seed: seed)
         case .vgg16: return VGG(.vgg16, seed: seed)
         case .vgg19: return VGG(.vgg19, seed: seed)
         case .resNet50: return ResNet50(seed: seed)
@@ -36,6 +39,8 @@ public enum Architecture: String, CaseIterable, Sendable {
     public var parameterCount: Int {
         switch self {
         case .efficientNetLite0: return 4_652_008
+        case .efficientNetLite1: return 5_416_680
+        case .efficientNetLite2: return 6_092_072
         case .vgg16: return 138_357_544
         case .vgg19: return 143_667_240
         case .resNet50: return 25_557_032
@@ -47,17 +52,18 @@ public enum Architecture: String, CaseIterable, Sendable {
     }
 
     /// Whether real ImageNet weights for this architecture are among the assets.
-    public var hasPretrainedWeights: Bool { self == .efficientNetLite0 }
+    public var hasPretrainedWeights: Bool { liteVariant != nil }
+
+    /// The EfficientNet-Lite variant this architecture is, if it is one.
+    public var liteVariant: EfficientNetLiteVariant? { EfficientNetLiteVariant(rawValue: rawValue) }
 
     /// The network with its real ImageNet weights.
     ///
     /// - Throws: `ZooError.noPretrainedWeights` for architectures without offline weights, or the asset and
     ///   checkpoint errors of loading.
     public func pretrained(assets: Assets = .standard) throws -> any ImageClassifier {
-        switch self {
-        case .efficientNetLite0: return try EfficientNetLite0.pretrained(assets: assets)
-        default: throw ZooError.noPretrainedWeights(self)
-        }
+        guard let liteVariant else { throw ZooError.noPretrainedWeights(self) }
+        return try EfficientNetLite.pretrained(liteVariant, assets: assets)
     }
 }
 

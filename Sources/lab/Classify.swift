@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checkpoint
 import Foundation
 import Imaging
 import NN
@@ -85,11 +86,27 @@ func loadClassifier(_ name: String, weights: String?) throws -> any ImageClassif
         guard architecture.hasPretrainedWeights else { throw ZooError.noPretrainedWeights(architecture) }
         return try architecture.pretrained()
     }
-    let network = architecture.build()
+    let network = try trainedClassifier(architecture, weights: weights) ?? architecture.build()
     do {
         try network.loadWeights(from: weights)
     } catch let error as StateLoadingError {
         throw LabFailure(description: "\(weights): \(error)")
     }
     return network
+}
+
+/// The network a `lab train` checkpoint describes — its architecture with one output per class it names in its
+/// metadata — or nil for any other checkpoint (which then loads into the plain architecture).
+func trainedClassifier(_ architecture: Architecture, weights: String) throws -> (any ImageClassifier)? {
+    guard weights.hasSuffix(".safetensors") else { return nil }
+    let metadata = try CheckpointFile.load(from: weights).metadata
+    guard let text = metadata["classes"] else { return nil }
+    guard let classes = try? JSONDecoder().decode([String].self, from: Data(text.utf8)), classes.count >= 2 else {
+        throw LabFailure(description: "\(weights): the class names in its metadata are not a JSON list of names")
+    }
+    if let trainedFrom = metadata["model"], trainedFrom != architecture.rawValue {
+        throw LabFailure(description: "\(weights) was trained from \(trainedFrom); pass --model \(trainedFrom)")
+    }
+    guard architecture == .efficientNetLite0 else { return nil }
+    return EfficientNetLite0(classCount: classes.count, labels: classes)
 }

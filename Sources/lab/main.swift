@@ -15,8 +15,9 @@ struct Lab: ParsableCommand {
               swift run lab inspect Assets/weights/efficientnet-lite0.pth
               swift run lab ideal --class 284 --tv 1000 --jitter 16 --scale 0.1 -o cat.png
               swift run lab attack Assets/photos/dog.jpg --target 285 --epsilon 2/255 -o dog-as-cat.png
+              swift run lab train my-photos --output my-model.safetensors
             """,
-        subcommands: [Classify.self, Inspect.self, Ideal.self, Attack.self])
+        subcommands: [Classify.self, Inspect.self, Ideal.self, Attack.self, Train.self])
 }
 
 /// A failure that is the user's input, not a bug: reported as one line, exit status 1.

@@ -41,6 +41,7 @@ struct SafetensorsTests {
 
         let back = try CheckpointFile.load(from: path)
         #expect(back.names == ["w \"quoted\"", "steps", "h"])
+        #expect(back.metadata == ["format": "pt"])
         #expect(back["steps"] == NamedTensor(name: "steps", shape: [], dtype: .int64, scalars: [7]))
         #expect(back["h"]?.dtype == .float32 && back["h"]?.scalars == [0.5])
     }

@@ -83,7 +83,7 @@ struct LabClassifyTests {
     }
 
     @Test("--help of every subcommand prints usage with an example and exits 0",
-          arguments: [["--help"], ["classify", "--help"], ["inspect", "--help"], ["ideal", "--help"], ["attack", "--help"]])
+          arguments: [["--help"], ["classify", "--help"], ["inspect", "--help"], ["ideal", "--help"], ["attack", "--help"], ["train", "--help"]])
     func help(arguments: [String]) throws {
         let result = try LabRunner.run(arguments)
         #expect(result.status == 0, "\(arguments): \(result.errors)")

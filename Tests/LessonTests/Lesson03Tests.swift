@@ -3,25 +3,41 @@ import Testing
 
 @Suite("lesson-03 runs end to end")
 struct Lesson03Tests {
-    @Test("--quick fine-tunes, writes the page, figures, logs, checkpoints and both accuracies")
+    @Test("--quick climbs the fine-tuning ladder, runs the random-weight controls and writes page, figures and logs")
     func quickRun() throws {
         let run = try LessonRunner.run("lesson-03")
         #expect(run.status == 0, "\(run.errors)")
         let report = try run.metrics()
-        let frozen = try #require(report.metrics["frozen_test_accuracy"]?.number)
-        let finetuned = try #require(report.metrics["finetuned_test_accuracy"]?.number)
+        let number = { (key: String) in report.metrics[key]?.number }
+        let frozen = try #require(number("frozen_test_accuracy"))
+        let finetuned = try #require(number("finetuned_test_accuracy"))
         #expect(frozen > 0.5 && finetuned > 0.5, "frozen \(frozen), fine-tuned \(finetuned): far above chance (10%)")
+        #expect(number("test_images") == 200, "20 official test pictures per class in quick mode")
+        #expect(report.metrics["split_sizes"] == .numbers([140, 30]), "70% and 15% of 20 pictures per class")
+        for key in ["course_recipe", "last3_discriminative", "whole_network", "whole_network_augmented"] {
+            let accuracy = try #require(number("\(key)_test_accuracy"), "\(key)")
+            #expect((0...1).contains(accuracy))
+        }
+        // The best recipe is one of the four fine-tuning runs, picked by validation loss.
+        let recipes = ["course_recipe", "last3_discriminative", "whole_network", "whole_network_augmented"]
+        #expect(recipes.compactMap { number("\($0)_test_accuracy") }.contains(finetuned))
+        if case .numbers(let interval) = report.metrics["finetuned_test_interval"] {
+            #expect(interval.count == 2 && interval[0] <= finetuned && finetuned <= interval[1])
+        } else {
+            Issue.record("finetuned_test_interval is missing")
+        }
+        for key in ["random_init_frozen_test_accuracy", "random_init_trained_test_accuracy"] {
+            #expect(number(key).map { (0...1).contains($0) } == true, "\(key)")
+        }
         #expect(report.metrics["batchnorm_statistics_kept"] == .flag(true), "frozen BatchNorm must not drift")
-        #expect(report.metrics["split_sizes"] == .numbers([140, 30, 30]), "a 70/15/15 split of 20 per class")
-        for figure in ["phases-accuracy.png", "fine-tuning-rates.png", "regularisation.png", "optimizers-loss.png",
-                       "optimizers-accuracy.png", "schedules.png"] {
+        for figure in ["recipes.png", "fine-tuning-curves.png", "regularisation.png", "optimizers-loss.png",
+                       "schedules.png"] {
             #expect(report.figures.contains(figure), "missing \(figure) in metrics.json")
         }
-        for file in report.figures + ["head-log.csv", "fine-tuning-log.csv", "best-head.safetensors",
-                                      "best-tail.safetensors"] {
+        for file in report.figures + ["head-log.csv", "best-head.safetensors", "index.html"] {
             #expect(run.fileExists(file), "missing \(file)")
         }
-        let log = try String(contentsOf: run.directory.appendingPathComponent("fine-tuning-log.csv"), encoding: .utf8)
+        let log = try String(contentsOf: run.directory.appendingPathComponent("head-log.csv"), encoding: .utf8)
         #expect(log.hasPrefix("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds\n1,"))
     }
 }

@@ -17,6 +17,12 @@ struct Lesson05Tests {
         let metric = { (name: String) in report.metrics[name]?.number ?? .nan }
         #expect(metric("ideal_cat_probability") >= 0.9)
         #expect(metric("ideal_zebra_probability") >= 0.9)
+        // Networks that never saw the noisy ideal cat reject it.
+        guard case .numbers(let judged) = report.metrics["ideal_cat_judge_probabilities"] else {
+            Issue.record("ideal_cat_judge_probabilities is missing")
+            return
+        }
+        #expect(judged.count == 2 && judged.allSatisfy { $0 < 0.5 }, "judges: \(judged)")
         #expect(abs(metric("fgsm_dog_to_285_probability") - 0.2154) < 0.01)
         #expect(metric("adversarial_target_probability") > 0.5)
         #expect(metric("adversarial_reloaded_probability") == metric("adversarial_target_probability"))

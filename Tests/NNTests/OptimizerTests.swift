@@ -24,6 +24,27 @@ private func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Flo
 
 @Suite("Optimizers")
 struct OptimizerTests {
+    @Test("a learning-rate multiplier scales one parameter's step and leaves the others alone")
+    func learningRateMultiplier() {
+        // L = Σp², g = 2p: SGD 0.1 takes 1 → 0.8 at factor 1 and 1 → 0.98 at factor 0.1; Adam's first step is
+        // ±η·factor whatever the gradient's size.
+        let slow = Parameter(Tensor([1])), fast = Parameter(Tensor([1]))
+        let sgd = SGD(learningRate: 0.1)
+        sgd.setLearningRateMultiplier(0.1, for: [slow])
+        #expect(sgd.learningRateMultiplier(of: slow) == 0.1 && sgd.learningRateMultiplier(of: fast) == 1)
+        let loss = slow.value.squared().sum() + fast.value.squared().sum()
+        sgd.update([slow, fast], with: loss.gradients(for: [slow.value, fast.value]))
+        expectClose(slow.value.scalars, [0.98])
+        expectClose(fast.value.scalars, [0.8])
+        let adam = Adam(learningRate: 0.01)
+        let weight = Parameter(Tensor([3]))
+        adam.setLearningRateMultiplier(0.5, for: [weight])
+        adam.update([weight], with: weight.value.squared().sum().gradients(for: [weight.value]))
+        expectClose(weight.value.scalars, [2.995], tolerance: 1e-5)
+        adam.setLearningRateMultiplier(1, for: [weight])
+        #expect(adam.learningRateMultiplier(of: weight) == 1)
+    }
+
     @Test("plain SGD takes p − η·g")
     func plainSGD() {
         // L = p², g = 2p: 1 → 1 − 0.1·2 = 0.8; −2 → −2 + 0.4 = −1.6.

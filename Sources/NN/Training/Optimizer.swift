@@ -39,6 +39,8 @@ open class Optimizer {
     private var pendingOrder: [ObjectIdentifier] = []
     /// The number of `accumulate` calls since the last step or `zeroGradients()`.
     public private(set) var accumulatedBatches = 0
+    /// Factors on the learning rate of single parameters (discriminative rates), by parameter.
+    private var multipliers: [ObjectIdentifier: (parameter: Parameter, factor: Float)] = [:]
 
     /// An optimizer with a fixed rate, or following `schedule` when one is given.
     public init(learningRate: Float, schedule: (any LearningRateSchedule)? = nil) {
@@ -50,6 +52,21 @@ open class Optimizer {
     /// The rate the next step will use: scheduled (or fixed) rate times `learningRateScale`.
     public var currentLearningRate: Float {
         (schedule?.learningRate(atStep: stepCount) ?? learningRate) * learningRateScale
+    }
+
+    /// Gives `parameters` their own rate: `factor` times the optimizer's current rate (PyTorch: a parameter
+    /// group with its own `lr`; fast.ai: `lr_mult`). Fine-tuning uses it for discriminative rates — a fast new
+    /// head, slower pretrained blocks, slowest near the input. A factor of 1 removes the entry.
+    public func setLearningRateMultiplier(_ factor: Float, for parameters: [Parameter]) {
+        precondition(factor >= 0 && factor.isFinite, "a learning-rate multiplier must be finite and ≥ 0, got \(factor)")
+        for parameter in parameters {
+            multipliers[ObjectIdentifier(parameter)] = factor == 1 ? nil : (parameter, factor)
+        }
+    }
+
+    /// The factor on the learning rate of `parameter` (1 unless `setLearningRateMultiplier` changed it).
+    public func learningRateMultiplier(of parameter: Parameter) -> Float {
+        multipliers[ObjectIdentifier(parameter)]?.factor ?? 1
     }
 
     /// How many arrays of state each parameter needs (e.g. 2 for Adam's moments). Subclasses override.
@@ -121,7 +138,8 @@ open class Optimizer {
             var values = parameter.value.scalars
             values.withUnsafeMutableBufferPointer { v in
                 gradient.withUnsafeBufferPointer { g in
-                    apply(to: v, gradient: g, state: &buffers, step: stepCount, learningRate: rate)
+                    apply(to: v, gradient: g, state: &buffers, step: stepCount,
+                          learningRate: rate * (multipliers[id]?.factor ?? 1))
                 }
             }
             parameter.assign(Tensor(shape: parameter.shape, scalars: values))

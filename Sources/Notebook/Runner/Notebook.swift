@@ -64,8 +64,8 @@ public final class Notebook {
         self.init(name: name, lesson: lesson, title: title, options: options, echoing: true)
     }
 
-    /// `echoing` false keeps the terminal quiet (tests).
-    init(name: String, lesson: Int?, title: String, options: NotebookOptions, echoing: Bool) {
+    /// `echoing` false keeps the terminal quiet (tests, and tools such as `lab train` that write a report page).
+    public init(name: String, lesson: Int?, title: String, options: NotebookOptions, echoing: Bool) {
         isEchoing = echoing
         self.name = name
         self.lesson = lesson
