@@ -105,12 +105,13 @@ func runModelComparison(threadCounts: [Int], json: Bool, quick: Bool) {
     }
     let python = benchPython()
     let before = load()
-    if !json {
+    let missing = "note: the bench environment is missing, so Swift's column only; install it with: Scripts/setup --bench"
+    if json {
+        if python == nil { FileHandle.standardError.write(Data((missing + "\n").utf8)) }
+    } else {
         print("EfficientNet-Lite0, 224×224: Swift (NHWC) vs PyTorch CPU vs ONNX Runtime CPU; load average before: "
               + before)
-        if python == nil {
-            print("note: the bench environment is missing, so Swift's column only; install it with: Scripts/setup --bench")
-        }
+        if python == nil { print(missing) }
     }
     let gigaFlopsPerImage = 2 * lite0MultiplyAdds() / 1e9
     var rows: [ComparisonRow] = []
