@@ -184,9 +184,11 @@ struct ZooTests {
         #expect(withoutGradients { model(Tensor(zeros: [1, 32, 32, 3])) }.shape == [1, 10])
     }
 
-    @Test("architectures without offline weights say so")
+    @Test("architectures without offline weights say so; the three Lite variants have them")
     func noPretrainedWeights() {
-        for architecture in Architecture.allCases where architecture != .efficientNetLite0 {
+        let offline: [Architecture] = [.efficientNetLite0, .efficientNetLite1, .efficientNetLite2]
+        #expect(offline.allSatisfy(\.hasPretrainedWeights))
+        for architecture in Architecture.allCases where !offline.contains(architecture) {
             #expect(!architecture.hasPretrainedWeights)
             #expect(throws: ZooError.self) { try architecture.pretrained() }
         }
