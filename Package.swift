@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Checkpoint", "Models", "CourseAssets",
                                                  "CZlib"], swiftSettings: optimised),
-        .target(name: "Augmentations", dependencies: ["Engine", "Imaging", "ImageTensors"], swiftSettings: optimised),
+        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimised),
         .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimised),
         .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
