@@ -187,7 +187,8 @@ struct ZooTests {
     @Test("architectures without offline weights say so; the three Lite variants have them")
     func noPretrainedWeights() {
         let offline: [Architecture] = [.efficientNetLite0, .efficientNetLite1, .efficientNetLite2]
-        #expect(offline.allSatisfy(\.hasPretrainedWeights))
+        let everyLiteHasWeights = offline.allSatisfy { $0.hasPretrainedWeights }
+        #expect(everyLiteHasWeights)
         for architecture in Architecture.allCases where !offline.contains(architecture) {
             #expect(!architecture.hasPretrainedWeights)
             #expect(throws: ZooError.self) { try architecture.pretrained() }
