@@ -41,23 +41,31 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
         .target(name: "Checkpoint", swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
-        .target(name: "Vision", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "CZlib"],
-                swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD"], exclude: ["README.md"],
+        .target(name: "CourseAssets"),
+        .target(name: "ImageTensors", dependencies: ["Engine", "Imaging"], swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], swiftSettings: optimised),
+        .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Checkpoint", "Models", "CourseAssets",
+                                                 "CZlib"], swiftSettings: optimised),
+        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimised),
+        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimised),
         /// The course's graded exercises as data, and the list a lesson ends with (`book.gradedExercises()`).
         .target(name: "Course", dependencies: ["Notebook"]),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
         .target(name: "TransferLab", dependencies: ["Checkpoint", "Course", "Engine", "Imaging", "NN", "Notebook",
-                                                    "Randomness", "Vision"]),
+                                                    "Randomness", "ImageTensors", "CourseAssets", "Models", "Datasets",
+                                                    "Augmentations", "Attacks",
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [
-            "Vision", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench", dependencies: [
             "COpenBLAS",
-            "Engine", "NN", "Vision", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Engine", "NN", "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
         .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
 
@@ -68,10 +76,14 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Imaging"]),
+        .testTarget(name: "NotebookTests", dependencies: [
+            "Notebook", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
-        .testTarget(name: "VisionTests", dependencies: ["Vision", "NN", "Engine", "Imaging", "Checkpoint"]),
-        .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Vision"]),
+        .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",
+                                                      "NN", "Engine", "Imaging", "Checkpoint"]),
+        .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Attacks", "Augmentations", "CourseAssets",
+                                                      "Datasets", "Models"]),
     ],
     // Lessons and exercises are read by students: Swift 5 mode keeps strict-concurrency noise out of them.
     swiftLanguageModes: [.v5]

@@ -9,7 +9,7 @@ import TransferLab
 /// gradients, and turn the 1000 logits into probabilities. (The model applies its own normalisation,
 /// (255·p − 127)/128, to the pixels it is given: do not normalise twice.)
 ///
-/// Write it yourself from the pieces of lesson 1 — `centreCropped()`, `resized(width:height:)`, `Tensor(_:)`,
+/// Write it yourself from the pieces of lesson 1 — `centerCropped()`, `resized(width:height:)`, `Tensor(_:)`,
 /// `withoutGradients { }`, `softmax(_:)` — rather than calling `model.classify(_:)`, which is what the grader
 /// compares you with, on every photo of Assets/photos and on pictures of odd sizes.
 ///

@@ -52,11 +52,11 @@ book.prose("""
     """)
 let cat = try book.cell {
     let photo = try Image(contentsOf: try assets.photo("chelsea.png"))
-    let square = photo.centreCropped()
+    let square = photo.centerCropped()
     let input = model.preprocessing.framed(photo)
     print("original \(photo.width)×\(photo.height) → square \(square.width)×\(square.height)",
           "→ input \(input.width)×\(input.height)")
-    let values = model.preprocessing.normalised(Tensor(input))
+    let values = model.preprocessing.normalized(Tensor(input))
     print("network input range:", values.min(), "…", values.max())
     book.figure(ImageGrid(title: "From photo to network input", images: [photo, square, input],
                           captions: ["original \(photo.width)×\(photo.height)", "centre square", "224×224 input"],
@@ -128,9 +128,9 @@ book.prose("""
     """)
 let correct = model.preprocessing
 let variants: [(name: String, preprocessing: Preprocessing)] = [
-    ("mean/std", Preprocessing(inputSize: 224, framing: .centreSquareThenResize, normalisation: .imageNet)),
-    ("squashed", Preprocessing(inputSize: 224, framing: .squash, normalisation: .centredOn127)),
-    ("no normalisation", Preprocessing(inputSize: 224, framing: .centreSquareThenResize, normalisation: .none)),
+    ("mean/std", Preprocessing(inputSize: 224, framing: .centerSquareThenResize, normalization: .imageNet)),
+    ("squashed", Preprocessing(inputSize: 224, framing: .squash, normalization: .centeredOn127)),
+    ("no normalisation", Preprocessing(inputSize: 224, framing: .centerSquareThenResize, normalization: .none)),
 ]
 let wrong = book.cell {
     var results: [[Prediction]] = []

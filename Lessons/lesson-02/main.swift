@@ -88,7 +88,7 @@ book.prose("""
     that angle (1: same direction; 0: unrelated), whatever the vectors' lengths.
     """)
 let similarities = Embeddings.cosineSimilarities(photoFeatures)
-let neighbours = Embeddings.neighbours(in: similarities)
+let neighbours = Embeddings.neighbors(in: similarities)
 func stem(_ name: String) -> String { (name as NSString).deletingPathExtension }
 book.table(headers: ["photo", "nearest", "cosine", "farthest", "cosine"],
            rows: photoNames.indices.map { i in
@@ -175,7 +175,7 @@ book.figure(ScatterPlot(title: "Lite0 embeddings of the test pictures (PCA)",
             name: "embeddings-pca", caption: "Classes form clusters although the network never saw clothes.")
 let twoComponents = percent(Double(projection.explainedVariance[0] + projection.explainedVariance[1]), decimals: 0)
 let testSimilarities = Embeddings.cosineSimilarities(testFeatures.inputs)
-let nearestAgrees = Embeddings.neighbours(in: testSimilarities).enumerated().filter { index, order in
+let nearestAgrees = Embeddings.neighbors(in: testSimilarities).enumerated().filter { index, order in
     testFeatures.labels[order[0]] == testFeatures.labels[index]
 }.count
 book.prose("""
@@ -197,9 +197,9 @@ book.prose("""
 let makeScratchCNN = book.cell { () -> (UInt64) -> Sequential in
     let build = { (seed: UInt64) in
         Sequential(Conv2D(inputChannels: 1, outputChannels: 16, kernelSize: 3, padding: .same, seed: seed),
-                   Activation(relu), Activation { maxPool2d($0, size: 2) },                 // 14×14×16
+                   Activation(relu), MaxPool2D(size: 2),                 // 14×14×16
                    Conv2D(inputChannels: 16, outputChannels: 32, kernelSize: 3, padding: .same, seed: seed + 1),
-                   Activation(relu), Activation { maxPool2d($0, size: 2) }, Flatten(),      // 7×7×32
+                   Activation(relu), MaxPool2D(size: 2), Flatten(),      // 7×7×32
                    Dense(inputSize: 32 * 7 * 7, outputSize: 64, seed: seed + 2), Activation(relu),
                    Dropout(rate: 0.3, seed: seed + 3), Dense(inputSize: 64, outputSize: 10, seed: seed + 4))
     }

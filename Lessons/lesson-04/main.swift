@@ -101,7 +101,7 @@ book.prose("""
     """)
 let (photo, cup) = try book.cell { () -> (Image, Image) in
     let frame = { (name: String) in
-        try Image(contentsOf: try Assets.standard.photo(name)).centreCropped().resized(width: 224, height: 224)
+        try Image(contentsOf: try Assets.standard.photo(name)).centerCropped().resized(width: 224, height: 224)
     }
     return (try frame("chelsea.png"), try frame("coffee.png"))
 }
@@ -213,9 +213,9 @@ struct Curves {
 func makeModel() -> Sequential {
     Sequential(
         Conv2D(inputChannels: 3, outputChannels: 32, kernelSize: 3, padding: .same, seed: 1), Activation(relu),
-        Activation { maxPool2d($0, size: 2) },
+        MaxPool2D(size: 2),
         Conv2D(inputChannels: 32, outputChannels: 64, kernelSize: 3, padding: .same, seed: 2), Activation(relu),
-        Activation { maxPool2d($0, size: 2) },
+        MaxPool2D(size: 2),
         Flatten(), Dense(inputSize: 64 * 7 * 7, outputSize: 128, seed: 3), Activation(relu),
         Dense(inputSize: 128, outputSize: 10, seed: 4))
 }

@@ -262,7 +262,7 @@ let adversarial = book.cell { () -> AttackResult in
 // ±ε becomes ±(almost) 0.5 around grey.
 let amplification = (0.5 / epsilon).rounded(.down)
 book.cell {
-    let figure = Comparison(
+    let figure = ImageComparison(
         title: "German shepherd + \(Int((epsilon * 255).rounded()))/255 = Siamese cat",
         images: [dog, adversarial.amplifiedPerturbation(by: amplification), adversarial.adversarialImage],
         captions: ["original\n" + topFive(adversarial.originalProbabilities, model: model),

@@ -153,7 +153,7 @@ extension Image {
 
     /// The largest centred square: side s = min(width, height), left = (width − s) / 2 and
     /// top = (height − s) / 2, rounded down (the reference preprocessing's step 2).
-    public func centreCropped() -> Image {
+    public func centerCropped() -> Image {
         let side = min(width, height)
         return cropped(x: (width - side) / 2, y: (height - side) / 2, width: side, height: side)
     }

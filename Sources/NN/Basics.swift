@@ -48,3 +48,41 @@ public final class Flatten: Layer {
         hooked(input.reshaped(to: [input.shape[0], input.scalarCount / max(input.shape[0], 1)]))
     }
 }
+
+/// The maximum of each `size`×`size` window, moved by `stride` (default `size`) (PyTorch: `nn.MaxPool2d`).
+///
+/// Concretely: `[N, H, W, C]` → `[N, H/stride, W/stride, C]` for `.valid` padding and divisible sizes.
+public final class MaxPool2D: Layer {
+    public let size: Int
+    public let stride: Int
+    public let padding: Padding
+
+    public init(size: Int, stride: Int? = nil, padding: Padding = .valid) {
+        precondition(size > 0 && (stride ?? size) > 0, "pooling needs a positive size and stride")
+        self.size = size
+        self.stride = stride ?? size
+        self.padding = padding
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        hooked(maxPool2d(input, size: size, stride: stride, padding: padding))
+    }
+}
+
+/// The mean of each `size`×`size` window, moved by `stride` (default `size`) (PyTorch: `nn.AvgPool2d`).
+public final class AveragePool2D: Layer {
+    public let size: Int
+    public let stride: Int
+    public let padding: Padding
+
+    public init(size: Int, stride: Int? = nil, padding: Padding = .valid) {
+        precondition(size > 0 && (stride ?? size) > 0, "pooling needs a positive size and stride")
+        self.size = size
+        self.stride = stride ?? size
+        self.padding = padding
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        hooked(avgPool2d(input, size: size, stride: stride, padding: padding))
+    }
+}

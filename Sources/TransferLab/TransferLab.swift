@@ -11,4 +11,11 @@
 @_exported import NN
 @_exported import Notebook
 @_exported import Randomness
-@_exported import Vision
+@_exported import ImageTensors
+@_exported import CourseAssets
+@_exported import Models
+@_exported import Datasets
+@_exported import Augmentations
+@_exported import Attacks
+// swift-argument-parser, so a lesson can declare typed options (`Notebook.start(lesson:title:options:)`).
+@_exported import ArgumentParser

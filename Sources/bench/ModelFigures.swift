@@ -7,7 +7,11 @@ import COpenBLAS
 import Engine
 import Foundation
 import NN
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 /// One measured figure: a name shared with the Python side, its value and unit, and the worker's peak RSS.
 struct Figure: Codable {

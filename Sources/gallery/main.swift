@@ -118,7 +118,7 @@ book.cell {
     let delta = perturbation(size: 160, epsilon: epsilon, using: &generator)
     let amplified = Image(width: 160, height: 160, pixels: delta.map { 0.5 + $0 / epsilon * 0.5 })
     let attacked = Image(width: 160, height: 160, pixels: zip(photo.pixels, delta).map { min(max($0 + $1, 0), 1) })
-    let comparison = Comparison(
+    let comparison = ImageComparison(
         title: "FGSM with ε = 8/255",
         images: [photo, amplified, attacked],
         captions: ["original\nvalley 91.2%", "perturbation\nshown ×16", "adversarial\nvolcano 84.0%"],

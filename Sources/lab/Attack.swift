@@ -2,7 +2,11 @@ import ArgumentParser
 import Engine
 import Foundation
 import Imaging
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,11 @@ import Checkpoint
 import Foundation
 import Imaging
 import NN
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,8 +2,12 @@ import ArgumentParser
 import Engine
 import Foundation
 import Imaging
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 import NN
-import Vision
 
 struct Ideal: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Engine
 import NN
-import Vision
+import Models
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,11 @@ import Foundation
 import Imaging
 import NN
 import Notebook
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,11 @@ import Foundation
 import Imaging
 import NN
 import Notebook
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 /// The HTML page `lab train` writes beside the model: the data, the curves of both phases, the confusion matrix
 /// and the misclassified test pictures. It is assembled in a temporary folder and moved into place at the end, so

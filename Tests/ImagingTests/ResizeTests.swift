@@ -15,7 +15,7 @@ func matchesReferencePreprocessing(photo: String) throws {
     let reference = TestPaths.referenceImage(try #require(referencePhotos.first { $0.0 == photo }).1)
     try #require(FileManager.default.fileExists(atPath: reference), "missing \(reference)")
     let expected = try Image(contentsOf: reference)
-    let ours = try Image(contentsOf: try TestPaths.photo(photo)).centreCropped().resized(width: 224, height: 224)
+    let ours = try Image(contentsOf: try TestPaths.photo(photo)).centerCropped().resized(width: 224, height: 224)
     #expect(ours.width == 224 && ours.height == 224)
     let difference = maximumDifference(ours.rgbBytes, expected.rgbBytes)
     print("\(photo): max difference from the Pillow reference = \(difference) level(s)")
@@ -94,18 +94,18 @@ func sameSizeIsIdentity() {
 }
 
 @Test("centre crop of a landscape image keeps the middle square, left offset rounded down")
-func centreCropLandscape() {
+func centerCropLandscape() {
     let image = Image(width: 7, height: 4, rgbBytes: pattern(width: 7, height: 4))
-    let square = image.centreCropped()
+    let square = image.centerCropped()
     #expect(square.width == 4 && square.height == 4)
     #expect(square == image.cropped(x: 1, y: 0, width: 4, height: 4))  // (7 - 4) / 2 = 1
     #expect(square[0, 0] == image[1, 0] && square[3, 3] == image[4, 3])
 }
 
 @Test("centre crop of a portrait image keeps the middle square, top offset rounded down")
-func centreCropPortrait() {
+func centerCropPortrait() {
     let image = Image(width: 3, height: 8, rgbBytes: pattern(width: 3, height: 8))
-    let square = image.centreCropped()
+    let square = image.centerCropped()
     #expect(square.width == 3 && square.height == 3)
     #expect(square[0, 0] == image[0, 2] && square[2, 2] == image[2, 4])  // (8 - 3) / 2 = 2
 }
@@ -113,7 +113,7 @@ func centreCropPortrait() {
 @Test("chelsea's centre crop is 300x300 starting at column 75")
 func chelseaCrop() throws {
     let image = try Image(contentsOf: try TestPaths.photo("chelsea.png"))
-    let square = image.centreCropped()
+    let square = image.centerCropped()
     #expect(square.width == 300 && square.height == 300)
     #expect(square == image.cropped(x: 75, y: 0, width: 300, height: 300))
     #expect(square[0, 0] == image[75, 0] && square[299, 299] == image[374, 299])

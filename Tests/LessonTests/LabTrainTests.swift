@@ -5,7 +5,11 @@
 import Foundation
 import Imaging
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 /// A folder `root/<class>/<n>.png` of Fashion-MNIST pictures: `perClass` of each class in `classes`, taken from
 /// `split` starting at the `offset`-th picture of each class.

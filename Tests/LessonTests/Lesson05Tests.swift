@@ -38,7 +38,7 @@ struct Lesson05Tests {
         // The adversarial PNG differs from the photo by at most ε in every value.
         let adversarial = try Image(contentsOf: run.directory.appendingPathComponent("dog-as-siamese-cat.png").path)
         let dogFile = LessonRunner.packageRoot.appendingPathComponent("Assets/photos/dog.jpg").path
-        let dog = try Image(contentsOf: dogFile).centreCropped().resized(width: 224, height: 224)
+        let dog = try Image(contentsOf: dogFile).centerCropped().resized(width: 224, height: 224)
         #expect(adversarial.width == 224 && adversarial.height == 224)
         let change = zip(adversarial.pixels, dog.pixels).map { abs($0 - $1) }.max() ?? 1
         #expect(change <= Float(epsilon) + 1e-5 && change > 0)

@@ -165,7 +165,7 @@ struct OptimizerTests {
         let weight = Parameter(Tensor(shape: [2, 2], scalars: [1, -2, 3, 0]))
         let bias = Parameter(Tensor([10]))
         let both = Regularization(l1: 0.1, l2: 0.01)
-        let penalised = Regularization.penalisedParameters(of: [weight, bias])
+        let penalised = Regularization.penalizedParameters(of: [weight, bias])
         #expect(penalised.count == 1, "biases are not penalised")
         let penalty = both.penalty(on: penalised)
         #expect(abs(penalty.scalar - (0.1 * 6 + 0.01 * 14)) < 1e-6)

@@ -5,7 +5,11 @@ import Engine
 import Foundation
 import Imaging
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 @Suite("Total variation")
 struct TotalVariationTests {

@@ -4,7 +4,11 @@ import Engine
 import Foundation
 import Imaging
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 /// A `width`×`height` image of seeded uniform values in `range`.
 func noiseImage(width: Int = 12, height: Int = 10, in range: ClosedRange<Float> = 0...1, seed: UInt64 = 1) -> Image {

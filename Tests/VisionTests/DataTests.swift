@@ -3,7 +3,11 @@ import Foundation
 import Imaging
 import NN
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 /// A fresh temporary folder, removed by the caller.
 func temporaryFolder(_ label: String) throws -> URL {
@@ -194,7 +198,7 @@ struct DataTests {
         let vectors = Tensor(shape: [3, 2], scalars: [1, 0, 2, 0, 1, 1])
         let similarities = Embeddings.cosineSimilarities(vectors)
         #expect(abs(similarities[0][1] - 1) < 1e-6 && abs(similarities[0][2] - Float(0.5).squareRoot()) < 1e-6)
-        #expect(Embeddings.neighbours(in: similarities)[0].first == 1)
+        #expect(Embeddings.neighbors(in: similarities)[0].first == 1)
 
         // 200 points spread along (1, 2, 2)/3 (σ = 3) with a little noise (σ = 0.1) around the line.
         var generator = SeededGenerator(seed: 4)

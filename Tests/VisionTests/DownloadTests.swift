@@ -4,7 +4,11 @@
 
 import Foundation
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 private let serverScript = #"""
 import http.server, os, re, sys, threading

@@ -3,7 +3,11 @@ import Foundation
 import Imaging
 import NN
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 @Suite("Discriminative rates, augmentation while training, cached activations")
 struct FineTuningRatesTests {

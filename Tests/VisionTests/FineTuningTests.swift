@@ -2,7 +2,11 @@ import Engine
 import Foundation
 import NN
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 @Suite("Fine-tuning Lite0")
 struct FineTuningTests {

@@ -6,7 +6,11 @@ import Engine
 import Foundation
 import NN
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 @Suite("BatchNorm folding")
 struct FusionTests {

@@ -4,7 +4,11 @@
 import Engine
 import Foundation
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 @Suite("EfficientNet-Lite0 against PyTorch", .serialized)
 struct GoldenTests {
@@ -22,7 +26,7 @@ struct GoldenTests {
 
     @Test("normalising the chelsea photo gives PyTorch's input tensor exactly")
     func normalisationMatches() throws {
-        let normalised = Reference.model.preprocessing.normalised(try Reference.pixels("chelsea"))
+        let normalised = Reference.model.preprocessing.normalized(try Reference.pixels("chelsea"))
         let expected = Reference.nhwc(fromNCHW: try Reference.floats("chelsea_input_nchw.f32"))
         #expect(normalised.maxAbsoluteDifference(to: expected) <= 1e-6)
     }

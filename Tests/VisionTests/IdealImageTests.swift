@@ -7,7 +7,11 @@ import Foundation
 import Imaging
 import NN
 import Testing
-@testable import Vision
+@testable import Attacks
+@testable import Augmentations
+@testable import CourseAssets
+@testable import Datasets
+@testable import Models
 
 /// max |analytic − central difference| / max(1, |numeric|) of Σ f(x)·R over `samples` random elements of x.
 private func finiteDifferenceError(of f: (Tensor) -> Tensor, at x: Tensor, samples: Int = 60,

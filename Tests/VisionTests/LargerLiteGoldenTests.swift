@@ -6,7 +6,11 @@ import Engine
 import Foundation
 import Imaging
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 /// The pretrained Lite1 and Lite2, loaded once.
 private let larger: [EfficientNetLiteVariant: EfficientNetLite] = {

@@ -3,7 +3,11 @@
 import Engine
 import Foundation
 import Imaging
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 enum Reference {
     /// The package root: the folder holding Package.swift above this file.

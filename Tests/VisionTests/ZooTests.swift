@@ -7,7 +7,11 @@ import Engine
 import Foundation
 import NN
 import Testing
-import Vision
+import Attacks
+import Augmentations
+import CourseAssets
+import Datasets
+import Models
 
 @Suite("Model zoo", .serialized)
 struct ZooTests {
@@ -31,8 +35,8 @@ struct ZooTests {
         #expect(architecture.parameterCount == expected)
         #expect(model.name == architecture.rawValue)
         #expect(model.labels.count == 1000)
-        #expect(model.preprocessing.normalisation == .imageNet)
-        #expect(model.preprocessing.framing == .resizeThenCentreCrop(shorterSide: 256))
+        #expect(model.preprocessing.normalization == .imageNet)
+        #expect(model.preprocessing.framing == .resizeThenCenterCrop(shorterSide: 256))
     }
 
     /// Keys and shapes checked against torchvision's sources, per model.
@@ -180,9 +184,12 @@ struct ZooTests {
         #expect(withoutGradients { model(Tensor(zeros: [1, 32, 32, 3])) }.shape == [1, 10])
     }
 
-    @Test("architectures without offline weights say so")
+    @Test("architectures without offline weights say so; the three Lite variants have them")
     func noPretrainedWeights() {
-        for architecture in Architecture.allCases where architecture != .efficientNetLite0 {
+        let offline: [Architecture] = [.efficientNetLite0, .efficientNetLite1, .efficientNetLite2]
+        let everyLiteHasWeights = offline.allSatisfy { $0.hasPretrainedWeights }
+        #expect(everyLiteHasWeights)
+        for architecture in Architecture.allCases where !offline.contains(architecture) {
             #expect(!architecture.hasPretrainedWeights)
             #expect(throws: ZooError.self) { try architecture.pretrained() }
         }

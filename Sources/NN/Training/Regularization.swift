@@ -39,7 +39,7 @@ public struct Regularization: Sendable, Equatable {
 
     /// The parameters a penalty conventionally applies to: trainable kernels (rank ≥ 2), not biases or
     /// BatchNorm scales, whose size carries no risk of overfitting.
-    public static func penalisedParameters(of parameters: [Parameter]) -> [Parameter] {
+    public static func penalizedParameters(of parameters: [Parameter]) -> [Parameter] {
         parameters.filter { $0.isTrainable && $0.value.rank >= 2 }
     }
 }

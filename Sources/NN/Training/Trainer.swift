@@ -57,7 +57,7 @@ public final class Trainer {
     public var seed: UInt64
     /// Batches whose gradients are averaged into one update (gradient accumulation); 1 updates every batch.
     public var accumulationSteps = 1
-    /// A penalty added to the loss of every batch, on `Regularization.penalisedParameters`.
+    /// A penalty added to the loss of every batch, on `Regularization.penalizedParameters`.
     public var regularization: Regularization?
     /// The loss of a batch: cross-entropy of the logits by default.
     public var loss: (_ logits: Tensor, _ labels: [Int]) -> Tensor = { crossEntropy(logits: $0, labels: $1) }
@@ -113,7 +113,7 @@ public final class Trainer {
         }
         let parameters = model.trainableParameters
         guard !parameters.isEmpty else { throw TrainingError.nothingTrainable }
-        let penalised = Regularization.penalisedParameters(of: parameters)
+        let penalised = Regularization.penalizedParameters(of: parameters)
         var generator = SeededGenerator(seed: seed)
         var transformGenerator = SeededGenerator(seed: seed &+ 1)
         let context = TrainingContext(model: model, optimizer: optimizer, history: History())

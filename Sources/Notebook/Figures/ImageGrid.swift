@@ -46,10 +46,10 @@ public struct ImageGrid: Figure, Sendable {
 /// Pictures side by side, optionally joined by operators: original + perturbation = adversarial.
 ///
 /// ```swift
-/// Comparison(title: "FGSM, ε = 4/255", images: [dog, noise, adversarial],
+/// ImageComparison(title: "FGSM, ε = 4/255", images: [dog, noise, adversarial],
 ///            captions: ["original\nSaluki 93%", "perturbation ×50", "result\ntabby 87%"], separators: ["+", "="])
 /// ```
-public struct Comparison: Figure, Sendable {
+public struct ImageComparison: Figure, Sendable {
     public var title: String
     public var images: [Image]
     /// One per image; the first line is set in bold, further lines ("\n") in regular type.

@@ -1,0 +1,182 @@
+// The "ideal" image of a class: hold the network fixed and run gradient descent on a picture until the network is
+// sure it sees that class. On plain pixels, cross-entropy alone finds a high-frequency pattern that convinces this
+// network and nobody else; a total-variation term smooths it (and fades it); transformation robustness (random
+// pad/shift/zoom/rotate of several copies per step) and a 1/f Fourier parameterisation with decorrelated colour
+// give pictures that other networks recognise too. The optimizer and its schedule are NN's, on a Parameter that
+// holds the picture (or its spectrum).
+
+import Models
+import Engine
+import Foundation
+import Imaging
+import NN
+
+/// A setting of an ideal-image search or attack that cannot work, with the setting named.
+public enum IdealImageError: Error, CustomStringConvertible, Equatable {
+    case invalidSetting(String)
+
+    public var description: String {
+        switch self {
+        case .invalidSetting(let text): return "invalid setting: \(text)"
+        }
+    }
+}
+
+/// One step of a search, measured on what the network saw at that step (before the update).
+public struct IdealImageStep: Sendable, Equatable, Codable {
+    /// 1-based.
+    public var step: Int
+    /// The target's softmax probability, averaged over the transformed copies.
+    public var probability: Float
+    /// Cross-entropy against the target (mean over the copies).
+    public var crossEntropy: Float
+    /// `totalVariation(_:)` of the picture itself.
+    public var totalVariation: Float
+    /// crossEntropy + weight · totalVariation: what the steps minimise.
+    public var loss: Float
+}
+
+/// The outcome of a search.
+public struct IdealImageResult: Sendable {
+    /// The final picture, `[1, size, size, 3]` in [0, 1], on the 8-bit grid (exactly what a PNG stores).
+    public var pixels: Tensor
+    /// One entry per step.
+    public var history: [IdealImageStep]
+    /// The target's probability for the final 8-bit picture, untransformed.
+    public var probability: Float
+    /// The total variation of the final picture.
+    public var totalVariation: Float
+    /// Wall-clock time of the search, in seconds.
+    public var seconds: Double
+
+    /// The final picture.
+    public var image: Image { Image(pixels) }
+}
+
+/// Settings for gradient descent on a picture against one frozen classifier (the ideal cat of the course;
+/// feature visualisation by optimisation). Defaults are the recipe that other networks recognise: a Fourier
+/// picture with decorrelated colour, lucid's transforms, Adam at 0.05.
+///
+/// ```swift
+/// let search = IdealImageSearch(targetClass: 284)
+/// let result = try search.generate(with: try EfficientNetLite.pretrained())
+/// try Data(result.image.pngData()).write(to: URL(fileURLWithPath: "siamese.png"))
+/// ```
+public struct IdealImageSearch: Sendable {
+    /// The ImageNet class index to maximise.
+    public var targetClass: Int
+    /// The number of gradient steps.
+    public var steps: Int
+    /// Adam's learning rate, in units of the parameter (pixels or spectrum) per step.
+    public var learningRate: Float
+    /// How the rate changes over the steps (nil: constant). E.g. `CosineDecay(initialRate: 0.02, decaySteps: 100)`.
+    public var schedule: (any LearningRateSchedule)?
+    /// What the optimizer changes: pixels or a spectrum, and how values stay in [0, 1].
+    public var parameterization: ImageParameterization
+    /// The random geometric changes applied to every copy, every step (resized back to `size` at the end).
+    public var transform: RandomTransform
+    /// How many transformed copies the network sees per step (their losses are averaged).
+    public var copies: Int
+    /// The weight of `totalVariation(_:)` in the loss; 0 is plain cross-entropy.
+    public var totalVariationWeight: Float
+    /// The side of the square picture (the generating network's input size).
+    public var size: Int
+    /// Seeds the start and the transforms.
+    public var seed: UInt64
+
+    /// A search with the given settings; `validate()` (called by `generate`) says which one is wrong, if any.
+    public init(targetClass: Int, steps: Int = 256, learningRate: Float = 0.05,
+                schedule: (any LearningRateSchedule)? = nil, parameterization: ImageParameterization = .fourier,
+                transform: RandomTransform = .standard, copies: Int = 1, totalVariationWeight: Float = 0,
+                size: Int = 224, seed: UInt64 = 0) {
+        self.targetClass = targetClass
+        self.steps = steps
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.parameterization = parameterization
+        self.transform = transform
+        self.copies = copies
+        self.totalVariationWeight = totalVariationWeight
+        self.size = size
+        self.seed = seed
+    }
+
+    /// Lessons 5 and 6's plain search: pixels, Adam 0.02 with cosine decay, no transforms.
+    public static func pixels(targetClass: Int, steps: Int = 100, totalVariationWeight: Float = 0,
+                              seed: UInt64 = 0) -> IdealImageSearch {
+        IdealImageSearch(targetClass: targetClass, steps: steps, learningRate: 0.02,
+                         schedule: CosineDecay(initialRate: 0.02, decaySteps: max(steps, 1)),
+                         parameterization: .pixels, transform: .identity, totalVariationWeight: totalVariationWeight,
+                         seed: seed)
+    }
+
+    /// Throws `IdealImageError.invalidSetting` naming the first setting that cannot work.
+    public func validate(classCount: Int = 1000) throws {
+        func fail(_ text: String) throws -> Never { throw IdealImageError.invalidSetting(text) }
+        if !(0..<classCount).contains(targetClass) { try fail("target class must be 0-\(classCount - 1), got \(targetClass)") }
+        if steps < 1 { try fail("steps must be 1 or more, got \(steps)") }
+        if !(learningRate > 0 && learningRate.isFinite) { try fail("learning rate must be positive, got \(learningRate)") }
+        if copies < 1 { try fail("copies must be 1 or more, got \(copies)") }
+        if !(totalVariationWeight >= 0 && totalVariationWeight.isFinite) {
+            try fail("the total-variation weight must be 0 or more, got \(totalVariationWeight)")
+        }
+        if size < 8 { try fail("size must be at least 8 pixels, got \(size)") }
+        try parameterization.validate()
+        try transform.validate()
+    }
+
+    /// The transform every step applies: `transform`, then a resize back to `size`.
+    var pipeline: RandomTransform {
+        transform.steps.isEmpty ? transform : RandomTransform(transform.steps + [.resize(size)], border: transform.border)
+    }
+
+    /// Runs the search with `model`'s weights frozen (restored afterwards), calling `onStep` after every step.
+    /// `optimizer` replaces the default `Adam(learningRate:schedule:)`. Every `observeEvery` steps (0: never)
+    /// `observe` gets the step number and the current 8-bit picture, e.g. to ask other networks about it.
+    public func generate(with model: some Layer, optimizer: Optimizer? = nil,
+                         onStep: (IdealImageStep) -> Void = { _ in }, observeEvery: Int = 0,
+                         observe: (_ step: Int, _ picture: Image) -> Void = { _, _ in }) throws -> IdealImageResult {
+        try validate()
+        let started = Date()
+        let image = ParameterizedImage(parameterization, size: size, seed: seed)
+        let optimizer = optimizer ?? Adam(learningRate: learningRate, schedule: schedule)
+        var generator = SeededGenerator(seed: seed &+ 0x1DEA)
+        let pipeline = self.pipeline
+        let labels = Array(repeating: targetClass, count: copies)
+        let history = withFrozenWeights(of: model) { () -> [IdealImageStep] in
+            var history: [IdealImageStep] = []
+            for step in 1...steps {
+                let pixels = image.pixels()
+                let logits = model(pipeline.sampledBatch(of: pixels, copies: copies, using: &generator))
+                let crossEntropy = crossEntropy(logits: logits, labels: labels)
+                let smoothness = totalVariation(pixels)
+                let loss = totalVariationWeight > 0 ? crossEntropy + totalVariationWeight * smoothness : crossEntropy
+                let gradient = loss.gradient(for: image.parameter.value)
+                let probabilities = softmax(logits.detached()).scalars
+                let classCount = logits.shape[1]
+                let probability = (0..<copies).map { probabilities[$0 * classCount + targetClass] }.reduce(0, +)
+                    / Float(copies)
+                let entry = IdealImageStep(step: step, probability: probability, crossEntropy: crossEntropy.scalar,
+                                           totalVariation: smoothness.scalar, loss: loss.scalar)
+                history.append(entry)
+                onStep(entry)
+                optimizer.update([image.parameter], with: [gradient])
+                image.project()
+                if observeEvery > 0 && (step % observeEvery == 0 || step == steps) {
+                    observe(step, Image(onEightBitGrid(withoutGradients { image.pixels() })))
+                }
+            }
+            return history
+        }
+        let final = onEightBitGrid(withoutGradients { image.pixels() })   // exactly what a PNG stores
+        let probability = withoutGradients { softmax(model(final)).scalars[targetClass] }
+        return IdealImageResult(pixels: final, history: history, probability: probability,
+                                totalVariation: totalVariation(final).scalar,
+                                seconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// `pixels` clamped to [0, 1] and rounded to the nearest of the 256 levels of an 8-bit PNG.
+func onEightBitGrid(_ pixels: Tensor) -> Tensor {
+    Tensor(shape: pixels.shape, scalars: pixels.scalars.map { (Swift.min(Swift.max($0, 0), 1) * 255).rounded() / 255 })
+}

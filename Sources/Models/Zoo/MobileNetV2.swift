@@ -1,0 +1,104 @@
+// MobileNetV2 exactly as torchvision builds it (models/mobilenetv2.py): ReLU6, BatchNorm with PyTorch's defaults,
+// symmetric padding. Layer names are torchvision's state_dict keys ("features.0.0.weight",
+// "features.1.conv.0.0.weight", "classifier.1.weight"), so a torchvision checkpoint loads by name.
+
+import Engine
+import NN
+
+/// MobileNetV2's inverted residual: 1×1 expand → 3×3 depthwise → linear 1×1 project, plus the input when shapes
+/// allow (torchvision: `InvertedResidual`, one child `conv`, a `Sequential`).
+public final class InvertedResidual: Layer {
+    /// [expand (ConvBNReLU6), ] depthwise (ConvBNReLU6), project Conv2d, BatchNorm.
+    let conv: Sequential
+    /// True when the block adds its input to its output (stride 1, same channel count).
+    public let hasResidual: Bool
+
+    init(inputChannels: Int, outputChannels: Int, stride: Int, expansion: Int, seeds: inout SeedSequence) {
+        let hidden = inputChannels * expansion
+        var layers: [any Layer] = []
+        if expansion != 1 {
+            layers.append(convNormActivation(inputChannels, hidden, kernelSize: 1, activation: relu6,
+                                             seed: seeds.next()))
+        }
+        layers.append(convNormActivation(hidden, hidden, stride: stride, groups: hidden, activation: relu6,
+                                         seed: seeds.next()))
+        layers.append(Conv2D(inputChannels: hidden, outputChannels: outputChannels, kernelSize: 1, useBias: false,
+                             seed: seeds.next()))
+        layers.append(BatchNorm(featureCount: outputChannels))
+        conv = Sequential(layers)
+        hasResidual = stride == 1 && inputChannels == outputChannels
+    }
+
+    public var sublayers: [(name: String, layer: any Layer)] { [("conv", conv)] }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        hasResidual ? input + conv(input) : conv(input)
+    }
+}
+
+/// MobileNetV2 for ImageNet: 3,504,872 parameters (torchvision: `mobilenet_v2()`, width multiplier 1).
+///
+/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// `[N, classCount]` logits.
+public final class MobileNetV2: Layer, TransferableClassifier {
+    /// Expansion t, output channels c, repeats n, first stride s (torchvision's `inverted_residual_setting`).
+    static let settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
+                           (6, 160, 3, 2), (6, 320, 1, 1)]
+
+    public let name = "mobilenet-v2"
+    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
+                                             normalization: .imageNet)
+    public var labels: [String]
+    /// Stem, 17 inverted residuals and the 1×1 head to 1280 channels (state_dict prefix "features", 0…18).
+    public let convolutions: Sequential
+    /// Dropout(0.2) and Linear 1280→classes (state_dict prefix "classifier").
+    public private(set) var classifier: Sequential
+
+    /// A MobileNetV2 with torchvision's initialisation scales, reproducible from `seed`.
+    public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
+        var seeds = SeedSequence(seed)
+        var layers: [any Layer] = [convNormActivation(3, 32, stride: 2, activation: relu6, seed: seeds.next())]
+        var channels = 32
+        for (expansion, outputChannels, repeats, stride) in Self.settings {
+            for index in 0..<repeats {
+                layers.append(InvertedResidual(inputChannels: channels, outputChannels: outputChannels,
+                                               stride: index == 0 ? stride : 1, expansion: expansion, seeds: &seeds))
+                channels = outputChannels
+            }
+        }
+        layers.append(convNormActivation(channels, 1280, kernelSize: 1, activation: relu6, seed: seeds.next()))
+        convolutions = Sequential(layers)
+        classifier = Sequential(Dropout(rate: 0.2, seed: seeds.next()),
+                                Dense(inputSize: 1280, outputSize: classCount, seed: seeds.next()))
+        self.labels = labels ?? defaultLabels(classCount: classCount)
+        initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
+    }
+
+    public var sublayers: [(name: String, layer: any Layer)] {
+        [("features", convolutions), ("classifier", classifier)]
+    }
+
+    /// 1280 pooled features.
+    public var featureCount: Int { 1280 }
+
+    /// Logits for `[N, H, W, 3]` pixels in [0, 1].
+    public func callAsFunction(_ pixels: Tensor) -> Tensor {
+        classifier(features(pixels))
+    }
+
+    /// The 1280-d globally pooled features for pixels in [0, 1].
+    public func features(_ pixels: Tensor) -> Tensor {
+        globalAveragePool(featureMaps(of: pixels))
+    }
+
+    /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
+    public func featureMaps(of pixels: Tensor) -> Tensor {
+        convolutions(preprocessing.normalized(pixels))
+    }
+
+    /// Replaces the linear layer ("classifier.1") with a fresh one for `classCount` classes.
+    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
+        classifier = Sequential(classifier.layers[0], Dense(inputSize: 1280, outputSize: classCount, seed: seed))
+        labels = defaultLabels(classCount: classCount)
+    }
+}
