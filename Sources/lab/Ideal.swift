@@ -42,6 +42,9 @@ struct Ideal: ParsableCommand {
     @Option(help: "Transformed copies the network sees per step.")
     var copies = IdealDefaults.copies
 
+    @Option(help: "What is maximised: logit (the class's pre-softmax score) or cross-entropy (the default with pixels).")
+    var objective: String?
+
     @Option(help: "The weight of the total-variation (smoothness) term.")
     var tv: Float = 0
 
@@ -70,6 +73,9 @@ struct Ideal: ParsableCommand {
         guard ["standard", "none"].contains(transforms) else {
             throw ValidationError("--transforms must be standard or none, got \(transforms)")
         }
+        if let objective, IdealImageObjective(rawValue: objective) == nil {
+            throw ValidationError("--objective must be logit or cross-entropy, got \(objective)")
+        }
         guard output.hasSuffix(".png") else { throw ValidationError("--output must name a .png file, got \(output)") }
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard copies > 0 else { throw ValidationError("--copies must be positive, got \(copies)") }
@@ -83,7 +89,9 @@ struct Ideal: ParsableCommand {
                                 schedule: pixels ? CosineDecay(initialRate: rate, decaySteps: max(steps, 1)) : nil,
                                 parameterization: pixels ? .pixels : .fourier,
                                 transform: transforms == "none" ? .identity : .standard,
-                                copies: copies, totalVariationWeight: tv, size: size, seed: seed)
+                                copies: copies,
+                                objective: objective.flatMap(IdealImageObjective.init) ?? (pixels ? .crossEntropy : .logit),
+                                totalVariationWeight: tv, size: size, seed: seed)
     }
 
     func run() throws {
@@ -99,8 +107,8 @@ struct Ideal: ParsableCommand {
             guard !json, step.step == 1 || step.step % every == 0 || step.step == steps else { return }
             let elapsed = Date().timeIntervalSince(started)
             let left = elapsed / Double(step.step) * Double(steps - step.step)
-            print(String(format: "step %4d/%d  p(%@) %.3f  cross-entropy %.3f  %.0f s, about %.0f s left", step.step,
-                         steps, name, step.probability, step.crossEntropy, elapsed, left))
+            print(String(format: "step %4d/%d  p(%@) %.3f  logit %.1f  %.0f s, about %.0f s left", step.step,
+                         steps, name, step.probability, step.logit, elapsed, left))
         }
         try writePNG(result.image, to: output)
         let saved = try Image(contentsOf: output)   // judge exactly what was written
