@@ -1,8 +1,9 @@
 // The "ideal" image of a class: hold the network fixed and run gradient descent on a picture until the network is
 // sure it sees that class. On plain pixels, cross-entropy alone finds a high-frequency pattern that convinces this
 // network and nobody else; a total-variation term smooths it (and fades it); transformation robustness (random
-// pad/shift/zoom/rotate of several copies per step) and a 1/f Fourier parameterisation with decorrelated colour
-// give pictures that other networks recognise too. The optimizer and its schedule are NN's, on a Parameter that
+// pad/shift/zoom/rotate of several copies per step), a 1/f Fourier parameterization with decorrelated color and
+// lucid's objective — the class's logit, which keeps growing after p ≈ 1, where cross-entropy stops asking for
+// more — give pictures that other networks recognize too. The optimizer and its schedule are NN's, on a Parameter that
 // holds the picture (or its spectrum).
 
 import Models
@@ -66,8 +67,8 @@ public struct IdealImageResult: Sendable {
 }
 
 /// Settings for gradient descent on a picture against one frozen classifier (the ideal cat of the course;
-/// feature visualisation by optimisation). Defaults are the recipe that other networks recognise: a Fourier
-/// picture with decorrelated colour, lucid's transforms, Adam at 0.05.
+/// feature visualization by optimization). Defaults are the recipe that other networks recognise: a Fourier
+/// picture with decorrelated color, lucid's transforms, Adam at 0.05 maximizing the target's logit.
 ///
 /// ```swift
 /// let search = IdealImageSearch(targetClass: 284)

@@ -116,7 +116,7 @@ struct ParameterizationTests {
 
 @Suite("Ideal-image search on the real Lite0", .serialized)
 struct IdealImageSearchTests {
-    @Test("a few Adam steps on the spectrum, with transforms and two copies, raise the target's probability")
+    @Test("a few Adam steps on the spectrum, with transforms and two copies, raise the target's logit and probability")
     func fourierSearchLearns() throws {
         var seen = 0
         let search = IdealImageSearch(targetClass: 284, steps: 6, copies: 2, seed: 1)
@@ -124,6 +124,9 @@ struct IdealImageSearchTests {
         #expect(seen == 6 && result.history.count == 6)
         print("ideal cat (fourier): p(284) \(result.history[0].probability) → \(result.probability) in 6 steps")
         #expect(result.probability > 3 * result.history[0].probability)
+        // The default objective is lucid's: the loss is −(mean target logit), and the logit grows.
+        #expect(search.objective == .logit && abs(result.history[0].loss + result.history[0].logit) < 1e-4)
+        #expect(result.history[5].logit > result.history[0].logit)
         #expect(result.pixels.scalars.allSatisfy { abs($0 * 255 - ($0 * 255).rounded()) < 1e-3 })
         #expect(Reference.model.trainableParameters.count == Reference.model.weights.count)
     }
