@@ -161,14 +161,14 @@ book.prose("""
     about the picture so far:
     """)
 let (catFourier, fourierCurve) = book.cell { try drawObserved(recipes[3]) }
+let bothJudges = catFourier.verdicts.dropFirst().allSatisfy { $0.rank == 1 } ? "Both judges" : "Not both judges"
+let sureAfter = catFourier.result.history.first { $0.probability >= 0.99 }.map { "after \($0.step) steps" }
 book.prose("""
     Lite1 now gives \(catFourier.verdicts[1].probability.formatted(.percent(1))) (rank \
     \(catFourier.verdicts[1].rank)) and Lite2 \(catFourier.verdicts[2].probability.formatted(.percent(1))) (rank \
     \(catFourier.verdicts[2].rank)), with Lite0 at \(catFourier.verdicts[0].probability.formatted(.percent(1))). \
-    \(catFourier.verdicts[1].rank == 1 && catFourier.verdicts[2].rank == 1 ? "Both judges name the class, " \
-        : "Not both judges name the class yet, ")but Lite0 was sure after \
-    \(catFourier.result.history.first { $0.probability >= 0.99 }.map { "\($0.step) steps" } ?? "many steps"), and from \
-    then on cross-entropy, −log p, has almost nothing left to gain.
+    \(bothJudges) rank the cat first. Lite0 was sure (p ≥ 0.99 on the transformed copies) \
+    \(sureAfter ?? "only at the end"), and from then on cross-entropy, −log p, has almost nothing left to gain.
     """)
 
 // MARK: - The logit
@@ -243,13 +243,13 @@ book.figure(catLogit.result.image, name: "ideal-284-fourier", caption: "The Siam
                 + "full size.")
 let zebraLogit = zebraDrawings[4]
 book.figure(zebraLogit.result.image, name: "ideal-340-fourier", caption: "The zebra of the last recipe at full size.")
-let accepted = { (drawings: [Drawing]) in
-    zip(recipes, drawings).filter { $0.1.verdicts.dropFirst().allSatisfy { $0.rank == 1 } }.map(\.0.name)
+let accepted = { (drawings: [Drawing]) -> String in
+    let names = zip(recipes, drawings).filter { $0.1.verdicts.dropFirst().allSatisfy { $0.rank == 1 } }.map(\.0.name)
+    return names.isEmpty ? "no recipe" : names.joined(separator: ", ")
 }
 book.prose("""
     Read the table by columns. Lite0 believes almost every picture. Both judges rank the class first for the cat \
-    under \(accepted(catDrawings).isEmpty ? "no recipe" : accepted(catDrawings).joined(separator: ", ")) and for \
-    the zebra under \(accepted(zebraDrawings).isEmpty ? "no recipe" : accepted(zebraDrawings).joined(separator: ", ")); \
+    under \(accepted(catDrawings)) and for the zebra under \(accepted(zebraDrawings)); \
     the last recipe's zebra gets \(zebraLogit.verdicts[1].probability.formatted(.percent(1))) from Lite1 and \
     \(zebraLogit.verdicts[2].probability.formatted(.percent(1))) from Lite2. Look at the pictures: with the logit, \
     the dark face mask, blue eyes and cream fur of a Siamese cat, and black-and-white striped flanks for the zebra, \

@@ -3,8 +3,8 @@
 // network and nobody else; a total-variation term smooths it (and fades it); transformation robustness (random
 // pad/shift/zoom/rotate of several copies per step), a 1/f Fourier parameterization with decorrelated color and
 // lucid's objective — the class's logit, which keeps growing after p ≈ 1, where cross-entropy stops asking for
-// more — give pictures that other networks recognize too. The optimizer and its schedule are NN's, on a Parameter that
-// holds the picture (or its spectrum).
+// more — give pictures that other networks recognize too. The optimizer and its schedule are NN's, on a Parameter
+// that holds the picture (or its spectrum).
 
 import Models
 import Engine

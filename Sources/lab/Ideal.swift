@@ -43,7 +43,7 @@ struct Ideal: ParsableCommand {
     @Option(help: "Transformed copies the network sees per step.")
     var copies = IdealDefaults.copies
 
-    @Option(help: "What is maximised: logit (the class's pre-softmax score) or cross-entropy (the default with pixels).")
+    @Option(help: "What is maximized: logit (the class's pre-softmax score) or cross-entropy (default for pixels).")
     var objective: String?
 
     @Option(help: "The weight of the total-variation (smoothness) term.")
@@ -91,7 +91,8 @@ struct Ideal: ParsableCommand {
                                 parameterization: pixels ? .pixels : .fourier,
                                 transform: transforms == "none" ? .identity : .standard,
                                 copies: copies,
-                                objective: objective.flatMap(IdealImageObjective.init) ?? (pixels ? .crossEntropy : .logit),
+                                objective: objective.flatMap(IdealImageObjective.init)
+                                    ?? (pixels ? .crossEntropy : .logit),
                                 totalVariationWeight: tv, size: size, seed: seed)
     }
 
