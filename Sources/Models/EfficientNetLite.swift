@@ -192,7 +192,7 @@ public final class EfficientNetLite: Layer, ImageClassifier {
         headNorm = norm(1280)
         dropout = Dropout(rate: 0.2, seed: seed &+ 1001)
         classifier = Dense(inputSize: 1280, outputSize: classCount, seed: seed &+ 1002)
-        self.labels = labels ?? (classCount == 1000 ? ImageNet.labels : (0..<classCount).map { "class \($0)" })
+        self.labels = labels ?? defaultLabels(classCount: classCount)
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -219,10 +219,9 @@ public final class EfficientNetLite: Layer, ImageClassifier {
         activations(of: pixels, through: depth)
     }
 
-    /// Replaces the classifier with a fresh one for `classCount` classes (the new head of transfer learning),
-    /// named "class 0", "class 1", ….
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        replaceClassifier(labels: (0..<classCount).map { "class \($0)" }, seed: seed)
+    /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
+    public func featureMaps(of pixels: Tensor) -> Tensor {
+        activations(of: pixels, through: .head)
     }
 
     /// Replaces the classifier with a fresh one for the classes named `labels`.

@@ -112,9 +112,9 @@ public final class ResNet50: Layer, TransferableClassifier {
         return stages.reduce(x) { $1($0) }
     }
 
-    /// Replaces "fc" with a fresh linear layer for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        fc = Dense(inputSize: 2048, outputSize: classCount, seed: seed)
-        labels = defaultLabels(classCount: classCount)
+    /// Replaces "fc" with a fresh linear layer for the classes named `labels`.
+    public func replaceClassifier(labels: [String], seed: UInt64 = 0) {
+        fc = Dense(inputSize: 2048, outputSize: labels.count, seed: seed)
+        self.labels = labels
     }
 }
