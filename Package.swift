@@ -48,7 +48,9 @@ let package = Package(
                                                  "CZlib"], swiftSettings: optimised),
         .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimised),
         .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
+        /// Plots, charts and image grids drawn with libgd; Notebook re-exports it.
+        .target(name: "Figures", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimised),
+        .target(name: "Notebook", dependencies: ["Figures", "Imaging",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimised),
         /// The course's graded exercises as data, and the list a lesson ends with (`book.gradedExercises()`).
@@ -77,7 +79,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: [
-            "Notebook", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Notebook", "Figures", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
         .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",

@@ -17,8 +17,8 @@ extension Figure {
     }
 }
 
-/// Encodes `image` as PNG through libgd and writes it to `url`.
-func writePNGFile(_ image: Image, to url: URL) throws(FigureError) {
+/// Encodes `image` as PNG through libgd and writes it to `url` atomically, creating the parent directory if needed.
+public func writePNGFile(_ image: Image, to url: URL) throws(FigureError) {
     let data = try GDImage(image).pngData()
     do {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
-@testable import Notebook
+@testable import Figures
+import Notebook
 import Testing
 
 /// Euclidean distance between a pixel and a colour.
