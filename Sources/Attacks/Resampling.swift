@@ -8,7 +8,7 @@ import Augmentations
 import Engine
 import Foundation
 
-/// A 2-D affine map of continuous pixel coordinates (pixel (i, j) has its centre at (j + 0.5, i + 0.5)):
+/// A 2-D affine map of continuous pixel coordinates (pixel (i, j) has its center at (j + 0.5, i + 0.5)):
 /// (x, y) ↦ (a·x + b·y + tx, c·x + d·y + ty).
 public struct AffineMap: Sendable, Equatable {
     public var a: Double, b: Double, c: Double, d: Double, tx: Double, ty: Double
@@ -36,9 +36,9 @@ public struct AffineMap: Sendable, Equatable {
 
 /// What an output pixel reads where its source position falls outside the picture.
 public enum BorderMode: Sendable, Equatable {
-    /// A constant value in every channel (lucid pads with 0.5, mid-grey).
+    /// A constant value in every channel (lucid pads with 0.5, mid-gray).
     case constant(Float)
-    /// The picture mirrored at its edges (no new colour reaches the network).
+    /// The picture mirrored at its edges (no new color reaches the network).
     case reflect
 }
 

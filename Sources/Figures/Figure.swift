@@ -51,7 +51,7 @@ enum Style {
 }
 
 extension NumberFormat {
-    /// Writes `value`; `step` is the spacing between neighbouring values (for automatic decimals).
+    /// Writes `value`; `step` is the spacing between neighboring values (for automatic decimals).
     func string(_ value: Double, step: Double? = nil) -> String {
         switch self {
         case .percent(let decimals):

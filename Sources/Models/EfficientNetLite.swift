@@ -131,7 +131,7 @@ public typealias EfficientNetLite0 = EfficientNetLite
 /// Lite0: 4,652,008 parameters, 385 M multiply-adds per 224×224 image; Lite1 (240 px) and Lite2 (260 px) are
 /// deeper and (Lite2) wider members of the same family with the same key names.
 ///
-/// The model takes pixels in [0, 1] and normalises them itself, so callers never re-type the preprocessing.
+/// The model takes pixels in [0, 1] and normalizes them itself, so callers never re-type the preprocessing.
 /// Concretely: `[N, S, S, 3]` pixels (S = `variant.inputSize`) → `[N, classCount]` logits.
 public final class EfficientNetLite: Layer, ImageClassifier {
     static let lite0Stages = [
@@ -161,7 +161,7 @@ public final class EfficientNetLite: Layer, ImageClassifier {
     /// The BatchNorm-folded form used when no gradient can be needed (see `folded()`).
     let foldedCache = FoldedCache()
 
-    /// A randomly initialised network (seeded, Lite0 unless `variant` says otherwise); `pretrained()` loads the
+    /// A randomly initialized network (seeded, Lite0 unless `variant` says otherwise); `pretrained()` loads the
     /// real ImageNet weights.
     public init(variant: EfficientNetLiteVariant = .lite0, classCount: Int = 1000, labels: [String]? = nil,
                 seed: UInt64 = 0) {

@@ -48,7 +48,7 @@ public final class MBConv: Layer {
 
 /// EfficientNet-B0 for ImageNet: 5,288,548 parameters (torchvision: `efficientnet_b0()`).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
 public final class EfficientNetB0: TorchvisionClassifier {
     /// Expansion, kernel, first stride, input and output channels, repeats (torchvision's `bneck_conf` rows).
@@ -67,7 +67,7 @@ public final class EfficientNetB0: TorchvisionClassifier {
     /// Dropout(0.2) and Linear 1280→classes (state_dict prefix "classifier").
     public var classifier: Sequential
 
-    /// An EfficientNet-B0 with torchvision's initialisation scales, reproducible from `seed`.
+    /// An EfficientNet-B0 with torchvision's initialization scales, reproducible from `seed`.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = [convNormActivation(3, 32, stride: 2, activation: swish, seed: seeds.next())]

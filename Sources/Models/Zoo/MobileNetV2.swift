@@ -38,7 +38,7 @@ public final class InvertedResidual: Layer {
 
 /// MobileNetV2 for ImageNet: 3,504,872 parameters (torchvision: `mobilenet_v2()`, width multiplier 1).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
 public final class MobileNetV2: TorchvisionClassifier {
     /// Expansion t, output channels c, repeats n, first stride s (torchvision's `inverted_residual_setting`).
@@ -54,7 +54,7 @@ public final class MobileNetV2: TorchvisionClassifier {
     /// Dropout(0.2) and Linear 1280→classes (state_dict prefix "classifier").
     public var classifier: Sequential
 
-    /// A MobileNetV2 with torchvision's initialisation scales, reproducible from `seed`.
+    /// A MobileNetV2 with torchvision's initialization scales, reproducible from `seed`.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = [convNormActivation(3, 32, stride: 2, activation: relu6, seed: seeds.next())]

@@ -58,7 +58,7 @@ public final class MobileNetV3Block: Layer {
 /// MobileNetV3 for ImageNet (torchvision: `mobilenet_v3_large()`, 5,483,032 parameters;
 /// `mobilenet_v3_small()`, 2,542,856).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
 public final class MobileNetV3: TorchvisionClassifier {
     /// The two sizes of the paper.
@@ -104,7 +104,7 @@ public final class MobileNetV3: TorchvisionClassifier {
     public let pooledCount: Int
     public let featureCount: Int
 
-    /// A MobileNetV3 with torchvision's initialisation scales, reproducible from `seed`.
+    /// A MobileNetV3 with torchvision's initialization scales, reproducible from `seed`.
     public init(_ size: Size, classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         let settings = size.blocks

@@ -8,7 +8,7 @@ import NN
 
 /// VGG for ImageNet (torchvision: `vgg16()`, 138,357,544 parameters; `vgg19()`, 143,667,240).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits. Smaller inputs (at least 32×32) also work: the adaptive pool then repeats cells.
 public final class VGG: TorchvisionClassifier {
     /// The two depths of the zoo.
@@ -34,7 +34,7 @@ public final class VGG: TorchvisionClassifier {
     /// (state_dict prefix "classifier"; indices 0…6 as in torchvision).
     public var classifier: Sequential
 
-    /// A VGG with torchvision's initialisation scales, reproducible from `seed`.
+    /// A VGG with torchvision's initialization scales, reproducible from `seed`.
     public init(_ depth: Depth, classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = []
