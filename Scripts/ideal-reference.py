@@ -3,8 +3,10 @@
 
 Generates a picture of an ImageNet class against EfficientNet-Lite0 with lucid/lucent's recipe (a 1/f-scaled
 Fourier spectrum, decorrelated colour, sigmoid; every step pad 12 with 0.5, jitter 8, scale 0.90-1.10, rotate
--10..10 degrees, jitter 4, resize back; Adam 0.05), saves it as an 8-bit PNG, reloads it and asks Lite0, Lite1
-(240 px) and Lite2 (260 px) for the class's probability and rank. `--judge FILE...` only judges PNGs, e.g. the
+-10..10 degrees, jitter 4, resize back; Adam 0.05 maximising the class logit, lucent's "labels:N" objective),
+saves it as an 8-bit PNG, reloads it and asks Lite0, Lite1 (240 px) and Lite2 (260 px) for the class's
+probability and rank. `--objective cross-entropy` minimises -log p instead; `--transform composed` samples the
+same steps as one affine map and one bilinear resampling, as `lab ideal` does (lucent interpolates at each). `--judge FILE...` only judges PNGs, e.g. the
 ones `swift run lab ideal` wrote, with PyTorch's own networks.
 
 Usage (a virtual environment outside the repository, or `.venv-bench` from `Scripts/setup --bench`):
@@ -87,7 +89,35 @@ def transformed(x, rng, size):
     return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=True)
 
 
-def generate(model, target, steps, copies, seed, path):
+def matrix(a, b, c, d, tx, ty):
+    return np.array([[a, b, tx], [c, d, ty], [0, 0, 1]], np.float64)
+
+
+def composed(x, rng, size):
+    """The same steps as `transformed`, composed into one map of pixel centres (as Swift's RandomTransform)."""
+    h = w = x.shape[-1]
+    m = matrix(1, 0, 0, 1, -12, -12)
+    h, w = h + 24, w + 24
+    dy, dx = rng.integers(0, 8, size=2)
+    m, h, w = m @ matrix(1, 0, 0, 1, dx, dy), h - dy, w - dx
+    f = float(rng.choice([1 + (i - 5) / 50 for i in range(11)]))
+    m, h, w = m @ matrix(1 / f, 0, 0, 1 / f, 0, 0), int(h * f), int(w * f)
+    t = float(rng.choice(list(range(-10, 11)) + 5 * [0])) * np.pi / 180
+    c, s, cx, cy = np.cos(t), np.sin(t), w / 2, h / 2
+    m = m @ matrix(c, s, -s, c, cx - c * cx - s * cy, cy + s * cx - c * cy)
+    dy, dx = rng.integers(0, 4, size=2)
+    m, h, w = m @ matrix(1, 0, 0, 1, dx, dy), h - dy, w - dx
+    sx, sy = (w - 1) / (size - 1), (h - 1) / (size - 1)
+    m = m @ matrix(sx, 0, 0, sy, 0.5 - 0.5 * sx, 0.5 - 0.5 * sy)
+    # grid_sample's coordinates are normalised to [-1, 1] (align_corners=False); 0.5 outside the picture.
+    n = x.shape[-1]
+    theta = matrix(2 / n, 0, 0, 2 / n, -1, -1) @ m @ matrix(size / 2, 0, 0, size / 2, size / 2, size / 2)
+    grid = F.affine_grid(torch.tensor(theta[None, :2], dtype=torch.float32), [1, 3, size, size],
+                         align_corners=False)
+    return F.grid_sample(x - 0.5, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + 0.5
+
+
+def generate(model, target, steps, copies, seed, path, objective="logit", transform="chain"):
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -96,8 +126,10 @@ def generate(model, target, steps, copies, seed, path):
     labels = torch.full((copies,), target)
     for _ in range(steps):
         pixels = image()
-        batch = torch.cat([transformed(pixels, rng, 224) for _ in range(copies)])
-        loss = F.cross_entropy(model(normalized(batch)), labels)
+        batch = torch.cat([(composed if transform == "composed" else transformed)(pixels, rng, 224)
+                           for _ in range(copies)])
+        logits = model(normalized(batch))
+        loss = -logits[:, target].mean() if objective == "logit" else F.cross_entropy(logits, labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -127,6 +159,9 @@ def main():
     parser.add_argument("--steps", type=int, default=256)
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--objective", choices=["logit", "cross-entropy"], default="logit")
+    parser.add_argument("--transform", choices=["chain", "composed"], default="chain",
+                        help="lucent's chain of interpolations, or one composed resampling as lab ideal")
     parser.add_argument("--out", default="/tmp", help="folder for the generated PNGs")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--judge", nargs="+", metavar="PNG", help="only judge these files")
@@ -141,11 +176,14 @@ def main():
             print(json.dumps({"class": target, "file": path, "verdicts": verdicts(models, path, target)}))
         return
     for target in args.classes or [284]:
-        path = os.path.join(args.out, f"ideal-pytorch-{target}-{args.steps}x{args.copies}.png")
+        path = os.path.join(args.out, f"ideal-pytorch-{target}-{args.steps}x{args.copies}-{args.objective}-"
+                            f"{args.transform}.png")
         started = time.process_time()
-        generate(models["efficientnet-lite0"], target, args.steps, args.copies, args.seed, path)
+        generate(models["efficientnet-lite0"], target, args.steps, args.copies, args.seed, path, args.objective,
+                 args.transform)
         seconds = time.process_time() - started
         print(json.dumps({"class": target, "file": path, "steps": args.steps, "copies": args.copies,
+                          "objective": args.objective, "transform": args.transform,
                           "cpu_seconds": round(seconds, 1), "verdicts": verdicts(models, path, target)}), flush=True)
 
 

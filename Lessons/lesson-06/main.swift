@@ -1,9 +1,9 @@
 // Lesson 6 — Making the ideal image natural.
 //
 // Lesson 5's ideal cat convinced Lite0 and nobody else. This lesson asks two networks that never saw the picture
-// (Lite1, Lite2) and changes the recipe until they agree: a smoothness term, random transforms every step, and a
-// Fourier parameterisation with decorrelated colour. Run with `swift run lesson-06` (`--quick` for a short run,
-// `--class N` for a third class).
+// (Lite1, Lite2) and changes the recipe until they agree: a smoothness term, random transforms every step, a
+// Fourier parameterization with decorrelated color, and the class's logit instead of its probability. Run with
+// `swift run lesson-06` (`--quick` for a short run, `--class N` for a third class).
 
 import TransferLab
 import Foundation
@@ -40,9 +40,9 @@ let (generator, judges) = book.cell { () -> (EfficientNetLite, [EfficientNetLite
     return (generator, judges)
 }
 
-// MARK: - Four recipes
+// MARK: - Five recipes
 
-book.section("Four recipes")
+book.section("Five recipes")
 book.prose("""
     Each recipe below changes one thing. All start from a fixed seed and use NN's `Adam`; the plain-pixel recipes \
     decay the rate along a cosine as in lesson 5. A *draw* runs one recipe against Lite0 and then asks the judges:
@@ -63,7 +63,12 @@ let recipes = [
         search.transform = .standard   // pad 12, jitter 8, scale 0.9–1.1, rotate ±10°, jitter 4, every step
         return search
     },
-    Recipe(name: "Fourier + color + transforms") { IdealImageSearch(targetClass: $0, steps: fourierSteps, seed: 6) },
+    Recipe(name: "Fourier + color + transforms") {
+        IdealImageSearch(targetClass: $0, steps: fourierSteps, objective: .crossEntropy, seed: 6)
+    },
+    Recipe(name: "Fourier + color + transforms + logit") {
+        IdealImageSearch(targetClass: $0, steps: fourierSteps, objective: .logit, seed: 6)   // lab ideal's default
+    },
 ]
 
 /// A picture of `target` made against the generator, and what each judge says about it.
@@ -79,6 +84,19 @@ func draw(_ target: Int, with recipe: Recipe, observeEvery: Int = 0,
     let verdicts = ([generator] + judges).map { $0.verdict(on: result.image, targetClass: target) }
     return Drawing(result: result, verdicts: verdicts)
 }
+/// The judges' probabilities for the picture so far, every few steps of a draw.
+typealias JudgeCurve = [(step: Int, lite1: Float, lite2: Float)]
+/// A draw of the Siamese cat that also asks the judges every few steps.
+func drawObserved(_ recipe: Recipe) throws -> (Drawing, JudgeCurve) {
+    var curve: JudgeCurve = []
+    let drawing = try draw(siameseCat, with: recipe, observeEvery: max(1, fourierSteps / 16)) { step, picture in
+        let verdicts = judges.map { $0.verdict(on: picture, targetClass: siameseCat) }
+        curve.append((step, verdicts[0].probability, verdicts[1].probability))
+    }
+    print(drawing.verdicts.map { $0.sentence(label: "Siamese cat") }.joined(separator: "\n"))
+    print("\(fourierSteps) steps in \(drawing.result.seconds.formatted(.fixed(0))) s")
+    return (drawing, curve)
+}
 // end listing
 book.listing("recipes")
 
@@ -87,7 +105,7 @@ book.listing("recipes")
 book.section("Plain pixels are rejected; smoothing fades them")
 book.prose("""
     The first two recipes are lessons 5 and 6 of old: plain pixels, then plus λ·TV, the total variation (mean \
-    absolute difference between neighbouring values) with λ = 1000. Here they are for the Siamese cat:
+    absolute difference between neighboring values) with λ = 1000. Here they are for the Siamese cat:
     """)
 let catPlain = book.cell { () -> [Drawing] in
     try recipes.prefix(2).map { recipe in
@@ -131,50 +149,69 @@ book.prose("""
     \(catMoving.verdicts[2].probability.formatted(.percent(2))) (rank \(catMoving.verdicts[2].rank)).
     """)
 
-// MARK: - Fourier and decorrelated colour
+// MARK: - Fourier and decorrelated color
 
 book.section("A spectrum instead of pixels")
 book.prose("""
     The last change is *what* the optimizer moves. Instead of 224×224×3 pixel values it learns a spectrum: the \
     picture is the inverse real Fourier transform (two matrix products, one along each axis) of coefficients each \
     scaled by 1/f, so an equal step moves coarse structure much more than fine texture. The three channels are then \
-    mixed by the square root of ImageNet's colour correlation (lucid's matrix) and a sigmoid keeps them in (0, 1). \
+    mixed by the square root of ImageNet's color correlation (lucid's matrix) and a sigmoid keeps them in (0, 1). \
     Adam runs at 0.05 for \(fourierSteps) steps, and every \(max(1, fourierSteps / 16)) steps we ask the judges \
     about the picture so far:
     """)
-var judgeCurve: [(step: Int, lite1: Float, lite2: Float)] = []
-let catFourier = book.cell { () -> Drawing in
-    let drawing = try draw(siameseCat, with: recipes[3], observeEvery: max(1, fourierSteps / 16)) { step, picture in
-        let verdicts = judges.map { $0.verdict(on: picture, targetClass: siameseCat) }
-        judgeCurve.append((step, verdicts[0].probability, verdicts[1].probability))
-    }
-    print(drawing.verdicts.map { $0.sentence(label: "Siamese cat") }.joined(separator: "\n"))
-    print("\(fourierSteps) steps in \(drawing.result.seconds.formatted(.fixed(0))) s")
-    return drawing
-}
-book.cell {
-    let plot = LinePlot(title: "Judges on the Fourier cat while it is made", xLabel: "step",
-                        yLabel: "p(Siamese cat)",
-                        series: [LineSeries(name: "Lite0 (generator)",
-                                            values: catFourier.result.history.map(\.probability)),
-                                 LineSeries(name: "Lite1 (judge)", x: judgeCurve.map { Double($0.step) },
-                                            y: judgeCurve.map { Double($0.lite1) }, markers: true),
-                                 LineSeries(name: "Lite2 (judge)", x: judgeCurve.map { Double($0.step) },
-                                            y: judgeCurve.map { Double($0.lite2) }, markers: true)],
-                        yRange: 0...1, yFormat: .percent(decimals: 0))
-    book.figure(plot, name: "judges-per-step", caption: "The generator's probability every step (on the "
-                    + "transformed copies) and the judges' on the saved picture every few steps.")
-}
+let (catFourier, fourierCurve) = book.cell { try drawObserved(recipes[3]) }
+let bothJudges = catFourier.verdicts.dropFirst().allSatisfy { $0.rank == 1 } ? "Both judges" : "Not both judges"
+let sureAfter = catFourier.result.history.first { $0.probability >= 0.99 }.map { "after \($0.step) steps" }
 book.prose("""
     Lite1 now gives \(catFourier.verdicts[1].probability.formatted(.percent(1))) (rank \
     \(catFourier.verdicts[1].rank)) and Lite2 \(catFourier.verdicts[2].probability.formatted(.percent(1))) (rank \
-    \(catFourier.verdicts[2].rank)), with Lite0 at \(catFourier.verdicts[0].probability.formatted(.percent(1))).
+    \(catFourier.verdicts[2].rank)), with Lite0 at \(catFourier.verdicts[0].probability.formatted(.percent(1))). \
+    \(bothJudges) rank the cat first. Lite0 was sure (p ≥ 0.99 on the transformed copies) \
+    \(sureAfter ?? "only at the end"), and from then on cross-entropy, −log p, has almost nothing left to gain.
+    """)
+
+// MARK: - The logit
+
+book.section("Maximize the evidence, not the probability")
+book.prose("""
+    Cross-entropy stops asking for *more* cat once p ≈ 1, and what little gradient is left mostly pushes the other \
+    999 classes down. Feature-visualization practice (lucid, lucent) maximizes the class's **logit** instead, the \
+    score before the softmax: the loss is −logit, which never saturates, so every step adds evidence for the cat \
+    itself. The same picture, transforms, seed and steps, with only the objective changed:
+    """)
+let (catLogit, logitCurve) = book.cell { try drawObserved(recipes[4]) }
+book.cell {
+    let steps = { (curve: JudgeCurve) in curve.map { Double($0.step) } }
+    let plot = LinePlot(title: "Judges on the Fourier cat while it is made", xLabel: "step",
+                        yLabel: "p(Siamese cat)",
+                        series: [LineSeries(name: "Lite0, logit (generator)",
+                                            values: catLogit.result.history.map(\.probability)),
+                                 LineSeries(name: "Lite1, logit", x: steps(logitCurve),
+                                            y: logitCurve.map { Double($0.lite1) }, markers: true),
+                                 LineSeries(name: "Lite2, logit", x: steps(logitCurve),
+                                            y: logitCurve.map { Double($0.lite2) }, markers: true),
+                                 LineSeries(name: "Lite1, cross-entropy", x: steps(fourierCurve),
+                                            y: fourierCurve.map { Double($0.lite1) }, dashed: true),
+                                 LineSeries(name: "Lite2, cross-entropy", x: steps(fourierCurve),
+                                            y: fourierCurve.map { Double($0.lite2) }, dashed: true)],
+                        yRange: 0...1, yFormat: .percent(decimals: 0))
+    book.figure(plot, name: "judges-per-step", caption: "The generator's probability every step (on the "
+                    + "transformed copies) and the judges' on the saved picture every few steps, for both objectives.")
+}
+book.prose("""
+    With the logit Lite1 gives \(catLogit.verdicts[1].probability.formatted(.percent(1))) (rank \
+    \(catLogit.verdicts[1].rank)) and Lite2 \(catLogit.verdicts[2].probability.formatted(.percent(1))) (rank \
+    \(catLogit.verdicts[2].rank)), against \(catFourier.verdicts[1].probability.formatted(.percent(1))) and \
+    \(catFourier.verdicts[2].probability.formatted(.percent(1))) with cross-entropy. The target's logit ended at \
+    \(catLogit.result.history.last!.logit.formatted(.fixed(1))) instead of \
+    \(catFourier.result.history.last!.logit.formatted(.fixed(1))).
     """)
 
 // MARK: - Side by side
 
 book.section("The cat and the zebra under every recipe")
-book.prose("The same four recipes for ImageNet class 340, the zebra:")
+book.prose("The same five recipes for ImageNet class 340, the zebra:")
 let zebraDrawings = book.cell { () -> [Drawing] in
     try recipes.map { recipe in
         let drawing = try draw(zebra, with: recipe)
@@ -182,7 +219,7 @@ let zebraDrawings = book.cell { () -> [Drawing] in
         return drawing
     }
 }
-let catDrawings = catPlain + [catMoving, catFourier]
+let catDrawings = catPlain + [catMoving, catFourier, catLogit]
 book.cell {
     let caption = { (recipe: Recipe, drawing: Drawing) in
         recipe.name + "\n" + drawing.verdicts.map { verdict in
@@ -193,7 +230,7 @@ book.cell {
     let grid = ImageGrid(title: "Generated against Lite0, judged by Lite1 and Lite2",
                          images: (catDrawings + zebraDrawings).map(\.result.image),
                          captions: zip(recipes + recipes, catDrawings + zebraDrawings).map(caption),
-                         columns: recipes.count, cellWidth: 200)
+                         columns: recipes.count, cellWidth: 180)
     book.figure(grid, name: "recipes", caption: "Each recipe for the Siamese cat (top) and the zebra (bottom): "
                     + "probability and rank from the generator (lite0) and the two judges.")
 }
@@ -202,15 +239,22 @@ book.table(headers: ["class", "recipe", "Lite0 (generator)", "Lite1 (judge)", "L
                [index < recipes.count ? "Siamese cat" : "zebra", pair.0.name]
                    + pair.1.verdicts.map { "\($0.probability.formatted(.percent(1))), rank \($0.rank)" }
            }, caption: "Probability and rank of the class for each saved picture")
-book.figure(catFourier.result.image, name: "ideal-284-fourier", caption: "The Fourier Siamese cat at full size.")
-book.figure(zebraDrawings[3].result.image, name: "ideal-340-fourier", caption: "The Fourier zebra at full size.")
-let zebraFourier = zebraDrawings[3]
+book.figure(catLogit.result.image, name: "ideal-284-fourier", caption: "The Siamese cat of the last recipe at "
+                + "full size.")
+let zebraLogit = zebraDrawings[4]
+book.figure(zebraLogit.result.image, name: "ideal-340-fourier", caption: "The zebra of the last recipe at full size.")
+let accepted = { (drawings: [Drawing]) -> String in
+    let names = zip(recipes, drawings).filter { $0.1.verdicts.dropFirst().allSatisfy { $0.rank == 1 } }.map(\.0.name)
+    return names.isEmpty ? "no recipe" : names.joined(separator: ", ")
+}
 book.prose("""
-    Read the table by columns. Lite0 believes every picture; the judges reject the plain and the smoothed ones and \
-    accept the last recipe's: the Fourier zebra gets \(zebraFourier.verdicts[1].probability.formatted(.percent(1))) \
-    from Lite1 and \(zebraFourier.verdicts[2].probability.formatted(.percent(1))) from Lite2. Look at the pictures: \
-    fur, eyes and ears for the cat, black-and-white stripes for the zebra, repeated at several places and sizes — \
-    the parts the networks have learnt to count as evidence, not a photo of one animal.
+    Read the table by columns. Lite0 believes almost every picture. Both judges rank the class first for the cat \
+    under \(accepted(catDrawings)) and for the zebra under \(accepted(zebraDrawings)); \
+    the last recipe's zebra gets \(zebraLogit.verdicts[1].probability.formatted(.percent(1))) from Lite1 and \
+    \(zebraLogit.verdicts[2].probability.formatted(.percent(1))) from Lite2. Look at the pictures: with the logit, \
+    the dark face mask, blue eyes and cream fur of a Siamese cat, and black-and-white striped flanks for the zebra, \
+    repeated at several places and sizes — the parts the networks have learned to count as evidence, not a photo \
+    of one animal.
     """)
 
 // MARK: - Your class
@@ -219,7 +263,7 @@ book.section("A class of your choice")
 let chosenName = ImageNet.labels[chosen]
 book.prose("Finally the last recipe for class \(chosen), \"\(chosenName)\" (choose another with `--class`):")
 let chosenDrawing = book.cell { () -> Drawing in
-    let drawing = try draw(chosen, with: recipes[3])
+    let drawing = try draw(chosen, with: recipes[4])
     print(drawing.verdicts.map { $0.sentence(label: chosenName) }.joined(separator: "\n"))
     return drawing
 }
@@ -258,9 +302,10 @@ book.summary([
     "Total variation removes noise but also contrast, and the judges still reject the picture.",
     "Random transforms every step reward patterns that survive being moved; each interpolating step is a "
         + "resampling op on the tape.",
-    "A 1/f Fourier spectrum with decorrelated colour makes coarse structure cheap: Lite1 gave the cat "
-        + "\(catFourier.verdicts[1].probability.formatted(.percent(1))) and Lite2 "
-        + "\(catFourier.verdicts[2].probability.formatted(.percent(1))).",
+    "A 1/f Fourier spectrum with decorrelated color makes coarse structure cheap.",
+    "Maximizing the logit instead of the probability keeps adding evidence after the generator is sure: Lite1 "
+        + "gave the cat \(catLogit.verdicts[1].probability.formatted(.percent(1))) and Lite2 "
+        + "\(catLogit.verdicts[2].probability.formatted(.percent(1))).",
 ])
 book.exercises([
     "Generate against Lite1 instead (`swift run lab ideal --class 284 --model efficientnet-lite1`): does Lite0 "

@@ -1,9 +1,10 @@
 // The "ideal" image of a class: hold the network fixed and run gradient descent on a picture until the network is
 // sure it sees that class. On plain pixels, cross-entropy alone finds a high-frequency pattern that convinces this
 // network and nobody else; a total-variation term smooths it (and fades it); transformation robustness (random
-// pad/shift/zoom/rotate of several copies per step) and a 1/f Fourier parameterisation with decorrelated colour
-// give pictures that other networks recognise too. The optimizer and its schedule are NN's, on a Parameter that
-// holds the picture (or its spectrum).
+// pad/shift/zoom/rotate of several copies per step), a 1/f Fourier parameterization with decorrelated color and
+// lucid's objective — the class's logit, which keeps growing after p ≈ 1, where cross-entropy stops asking for
+// more — give pictures that other networks recognize too. The optimizer and its schedule are NN's, on a Parameter
+// that holds the picture (or its spectrum).
 
 import Models
 import Engine
@@ -22,6 +23,16 @@ public enum IdealImageError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// What a search maximises about the target class.
+public enum IdealImageObjective: String, Sendable, Equatable, CaseIterable {
+    /// Minimise cross-entropy, −log p(target): once the network is sure, the gradient mostly pushes the other
+    /// classes down, and it fades as p → 1.
+    case crossEntropy = "cross-entropy"
+    /// Maximise the target's logit (lucid's and lucent's class objective, the pre-softmax activation): the
+    /// evidence for the class keeps growing, whatever the other classes do.
+    case logit
+}
+
 /// One step of a search, measured on what the network saw at that step (before the update).
 public struct IdealImageStep: Sendable, Equatable, Codable {
     /// 1-based.
@@ -30,9 +41,11 @@ public struct IdealImageStep: Sendable, Equatable, Codable {
     public var probability: Float
     /// Cross-entropy against the target (mean over the copies).
     public var crossEntropy: Float
+    /// The target's logit (mean over the copies).
+    public var logit: Float
     /// `totalVariation(_:)` of the picture itself.
     public var totalVariation: Float
-    /// crossEntropy + weight · totalVariation: what the steps minimise.
+    /// The objective's loss (cross-entropy or −logit) + weight · totalVariation: what the steps minimise.
     public var loss: Float
 }
 
@@ -54,8 +67,8 @@ public struct IdealImageResult: Sendable {
 }
 
 /// Settings for gradient descent on a picture against one frozen classifier (the ideal cat of the course;
-/// feature visualisation by optimisation). Defaults are the recipe that other networks recognise: a Fourier
-/// picture with decorrelated colour, lucid's transforms, Adam at 0.05.
+/// feature visualization by optimization). Defaults are the recipe that other networks recognise: a Fourier
+/// picture with decorrelated color, lucid's transforms, Adam at 0.05 maximizing the target's logit.
 ///
 /// ```swift
 /// let search = IdealImageSearch(targetClass: 284)
@@ -77,6 +90,8 @@ public struct IdealImageSearch: Sendable {
     public var transform: RandomTransform
     /// How many transformed copies the network sees per step (their losses are averaged).
     public var copies: Int
+    /// What is maximised about the target: its logit or its log-probability.
+    public var objective: IdealImageObjective
     /// The weight of `totalVariation(_:)` in the loss; 0 is plain cross-entropy.
     public var totalVariationWeight: Float
     /// The side of the square picture (the generating network's input size).
@@ -87,8 +102,8 @@ public struct IdealImageSearch: Sendable {
     /// A search with the given settings; `validate()` (called by `generate`) says which one is wrong, if any.
     public init(targetClass: Int, steps: Int = 256, learningRate: Float = 0.05,
                 schedule: (any LearningRateSchedule)? = nil, parameterization: ImageParameterization = .fourier,
-                transform: RandomTransform = .standard, copies: Int = 1, totalVariationWeight: Float = 0,
-                size: Int = 224, seed: UInt64 = 0) {
+                transform: RandomTransform = .standard, copies: Int = 1, objective: IdealImageObjective = .logit,
+                totalVariationWeight: Float = 0, size: Int = 224, seed: UInt64 = 0) {
         self.targetClass = targetClass
         self.steps = steps
         self.learningRate = learningRate
@@ -96,6 +111,7 @@ public struct IdealImageSearch: Sendable {
         self.parameterization = parameterization
         self.transform = transform
         self.copies = copies
+        self.objective = objective
         self.totalVariationWeight = totalVariationWeight
         self.size = size
         self.seed = seed
@@ -106,7 +122,8 @@ public struct IdealImageSearch: Sendable {
                               seed: UInt64 = 0) -> IdealImageSearch {
         IdealImageSearch(targetClass: targetClass, steps: steps, learningRate: 0.02,
                          schedule: CosineDecay(initialRate: 0.02, decaySteps: max(steps, 1)),
-                         parameterization: .pixels, transform: .identity, totalVariationWeight: totalVariationWeight,
+                         parameterization: .pixels, transform: .identity, objective: .crossEntropy,
+                         totalVariationWeight: totalVariationWeight,
                          seed: seed)
     }
 
@@ -143,20 +160,29 @@ public struct IdealImageSearch: Sendable {
         var generator = SeededGenerator(seed: seed &+ 0x1DEA)
         let pipeline = self.pipeline
         let labels = Array(repeating: targetClass, count: copies)
+        var mask: Tensor?   // [copies, classes]: 1/copies at the target, so Σ mask·logits is the mean target logit
         let history = withFrozenWeights(of: model) { () -> [IdealImageStep] in
             var history: [IdealImageStep] = []
             for step in 1...steps {
                 let pixels = image.pixels()
                 let logits = model(pipeline.sampledBatch(of: pixels, copies: copies, using: &generator))
+                let classCount = logits.shape[1]
+                if mask == nil {
+                    var values = [Float](repeating: 0, count: copies * classCount)
+                    for copy in 0..<copies { values[copy * classCount + targetClass] = 1 / Float(copies) }
+                    mask = Tensor(shape: [copies, classCount], scalars: values)
+                }
                 let crossEntropy = crossEntropy(logits: logits, labels: labels)
+                let logit = (logits * mask!).sum()
                 let smoothness = totalVariation(pixels)
-                let loss = totalVariationWeight > 0 ? crossEntropy + totalVariationWeight * smoothness : crossEntropy
+                let fit = objective == .logit ? -logit : crossEntropy
+                let loss = totalVariationWeight > 0 ? fit + totalVariationWeight * smoothness : fit
                 let gradient = loss.gradient(for: image.parameter.value)
                 let probabilities = softmax(logits.detached()).scalars
-                let classCount = logits.shape[1]
                 let probability = (0..<copies).map { probabilities[$0 * classCount + targetClass] }.reduce(0, +)
                     / Float(copies)
                 let entry = IdealImageStep(step: step, probability: probability, crossEntropy: crossEntropy.scalar,
+                                           logit: logit.scalar,
                                            totalVariation: smoothness.scalar, loss: loss.scalar)
                 history.append(entry)
                 onStep(entry)

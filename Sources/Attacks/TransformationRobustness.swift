@@ -1,8 +1,8 @@
 // Transformation robustness (Olah et al., "Feature Visualization", Distill 2017; lucid's `standard_transforms`):
 // at every step the network sees randomly padded, shifted, zoomed and rotated copies of the picture, so only
-// patterns that survive small moves get reinforced and pixel-exact noise does not. Each step of a pipeline is a
-// geometric map, so a sampled pipeline is a short chain of bilinear resamplings (a graph op), one per step that
-// interpolates: the gradient flows back through it exactly.
+// patterns that survive small moves get reinforced and pixel-exact noise does not. Each step of a pipeline is an
+// affine map of pixel coordinates, so a sampled pipeline is one bilinear resampling (a graph op): the gradient
+// flows back through it exactly.
 
 import Engine
 import Foundation
@@ -67,28 +67,24 @@ public struct RandomTransform: Sendable, Equatable {
         }
     }
 
-    /// One random realisation for a `height`×`width` picture: a chain of resamplings, one per interpolating step
-    /// (scale, rotate, resize), with the exact pads and crops before each folded into it. Interpolating at every
-    /// such step, as lucid does, blurs the copy a little each time, so the finest pixel patterns get less
-    /// gradient than they would from one composed resampling.
-    public func sampled(height: Int, width: Int, using generator: inout SeededGenerator) -> [Resampling] {
-        var chain: [Resampling] = []
-        var source = (height: height, width: width)   // the size the pending map reads from
-        var size = source                             // the size after the steps so far
-        var map = AffineMap.identity                  // current output coordinates → pending source coordinates
+    /// One random realisation for a `height`×`width` picture: every step is an affine map of pixel coordinates, so
+    /// the whole pipeline composes into one map and costs one bilinear resampling. (lucid interpolates at every
+    /// scale, rotate and resize; each of those blurs the copy a little, so the finest patterns would get less
+    /// gradient than the coarse ones, and each costs time.) Where the map reads outside the picture — the pad,
+    /// the corners a rotation uncovers — the copy shows the border value.
+    public func sampled(height: Int, width: Int, using generator: inout SeededGenerator) -> Resampling {
+        var size = (height: height, width: width)   // the size after the steps so far
+        var map = AffineMap.identity                // output coordinates → coordinates in the original picture
         for step in steps {
             let inner: AffineMap
-            var interpolates = true
             switch step {
             case .pad(let n):
                 inner = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: -Double(n), ty: -Double(n))
                 size = (size.height + 2 * n, size.width + 2 * n)
-                interpolates = false
             case .jitter(let n):
                 let (dy, dx) = (Int.random(in: 0..<n, using: &generator), Int.random(in: 0..<n, using: &generator))
                 inner = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: Double(dx), ty: Double(dy))
                 size = (max(1, size.height - dy), max(1, size.width - dx))
-                interpolates = false
             case .scale(let factors):
                 let factor = factors.randomElement(using: &generator)!
                 inner = AffineMap(a: 1 / factor, b: 0, c: 0, d: 1 / factor, tx: 0, ty: 0)
@@ -108,15 +104,8 @@ public struct RandomTransform: Sendable, Equatable {
                 size = (side, side)
             }
             map = map.composed(with: inner)
-            if interpolates {
-                chain.append(Resampling(source: source, output: size, map: map, border: border))
-                (source, map) = (size, .identity)
-            }
         }
-        if map != .identity || chain.isEmpty && !steps.isEmpty {
-            chain.append(Resampling(source: source, output: size, map: map, border: border))
-        }
-        return chain
+        return Resampling(source: (height, width), output: size, map: map, border: border)
     }
 
     /// `copies` independently transformed copies of one `[1, H, W, C]` picture, stacked into a batch
@@ -126,8 +115,7 @@ public struct RandomTransform: Sendable, Equatable {
         precondition(picture.rank == 4 && picture.shape[0] == 1, "one [1, H, W, C] picture, got \(picture.shape)")
         if steps.isEmpty { return copies == 1 ? picture : concatenate(Array(repeating: picture, count: copies)) }
         let batch = (0..<copies).map { _ in
-            sampled(height: picture.shape[1], width: picture.shape[2], using: &generator)
-                .reduce(picture) { resampled($0, by: $1) }
+            resampled(picture, by: sampled(height: picture.shape[1], width: picture.shape[2], using: &generator))
         }
         return batch.count == 1 ? batch[0] : concatenate(batch, alongAxis: 0)
     }

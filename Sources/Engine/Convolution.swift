@@ -2,7 +2,7 @@
 //
 // Three kernels, chosen by shape:
 // - pointwise (1x1, stride 1, no padding, groups 1): the NHWC buffer already is a [N·H·W, C] matrix, so the
-//   convolution is one sgemm against the [O, C] filter; backward is two more sgemms.
+//   convolution is one matrix product with the [O, C] filter (Pointwise.swift).
 // - depthwise (groups == in == out): a direct loop, vectorised over contiguous channels (Depthwise.swift).
 // - everything else: im2col per chunk of images and group, then sgemm; backward via sgemm and col2im.
 // The filter is rearranged once per call to [O, kh, kw, C/groups] so each output channel's weights are one row
@@ -39,15 +39,18 @@ struct Epilogue {
 ///
 /// `adding residual` (the output's shape) is added and `activation` applied after the bias, fused into the same pass
 /// when nothing records a gradient: `conv2d(x, filter: w, adding: r, activation: .relu6)` equals
-/// `relu6(conv2d(x, filter: w) + r)`.
+/// `relu6(conv2d(x, filter: w) + r)`. `packed` is `filter` already packed for the pointwise kernel (a 1x1 filter
+/// used many times, as in a folded model); without it a 1x1 filter is packed per call.
 public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid,
-                   groups: Int = 1, adding residual: Tensor? = nil, activation: FusedActivation = .none) -> Tensor {
+                   groups: Int = 1, adding residual: Tensor? = nil, activation: FusedActivation = .none,
+                   packed: PackedPointwiseFilter? = nil) -> Tensor {
     if residual != nil || activation != .none {
         let recording = input.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true
             || residual?.requiresGradient == true
         if recording {
             // The graph needs each step: the same value from the separate ops, with their backward rules.
-            var y = conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups)
+            var y = conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups,
+                           packed: packed)
             if let residual { y = y + residual }
             return activation == .relu6 ? relu6(y) : y
         }
@@ -70,64 +73,20 @@ public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride:
     }
     let pointwise = groups == 1 && geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && stride == 1
         && geometry.outputHeight == geometry.height && geometry.outputWidth == geometry.width
-    let inputs = [input, filter] + (bias.map { [$0] } ?? [])
-    let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
+    if pointwise {
+        return pointwiseConv2d(input, filter: filter, bias: bias, packed: packed, adding: residual,
+                               clampsToSix: clampsToSix)
+    }
     if residual != nil || clampsToSix {
         // Inference only (see above): sgemm into a fresh buffer, then bias, residual and clamp in one pass.
         let rows = geometry.batch * geometry.outputPixels
         let out = makeScalars(count: rows * outChannels) { y in
-            if pointwise {
-                input.scalars.withUnsafeBufferPointer { x in
-                    filter.scalars.withUnsafeBufferPointer { w in
-                        sgemm(transposeB: true, m: rows, n: outChannels, k: geometry.channels, x.baseAddress!,
-                              lda: geometry.channels, w.baseAddress!, ldb: geometry.channels, y.baseAddress!,
-                              ldc: outChannels)
-                    }
-                }
-            } else {
-                im2colProduct(input, filter: filter, geometry: geometry, groups: groups, into: y)
-            }
+            im2colProduct(input, filter: filter, geometry: geometry, groups: groups, into: y)
             withEpilogue(bias: bias, residual: residual, clampsToSix: clampsToSix) { epilogue in
                 finishRows(y, rows: rows, columns: outChannels, epilogue)
             }
         }
         return Tensor(shape: outputShape, scalars: out)
-    }
-    if pointwise {
-        let rows = geometry.batch * geometry.height * geometry.width, c = geometry.channels
-        var out = biasRows(bias, rows: rows, columns: outChannels)
-        input.scalars.withUnsafeBufferPointer { x in
-            filter.scalars.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { y in
-                    sgemm(transposeB: true, m: rows, n: outChannels, k: c, x.baseAddress!, lda: c,
-                          w.baseAddress!, ldb: c, beta: 1, y.baseAddress!, ldc: outChannels)
-                }
-            }
-        }
-        return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
-            // Y = X·Wᵀ: dX = G·W, dW = Gᵀ·X, dBias = Σ_rows G.
-            var dx = [Float](repeating: 0, count: needInput ? rows * c : 0)
-            var dw = [Float](repeating: 0, count: needFilter ? outChannels * c : 0)
-            g.scalars.withUnsafeBufferPointer { g in
-                input.scalars.withUnsafeBufferPointer { x in
-                    filter.scalars.withUnsafeBufferPointer { w in
-                        dx.withUnsafeMutableBufferPointer { dx in
-                            guard needInput else { return }
-                            sgemm(m: rows, n: c, k: outChannels, g.baseAddress!, lda: outChannels, w.baseAddress!,
-                                  ldb: c, dx.baseAddress!, ldc: c)
-                        }
-                        dw.withUnsafeMutableBufferPointer { dw in
-                            guard needFilter else { return }
-                            sgemm(transposeA: true, m: outChannels, n: c, k: rows, g.baseAddress!, lda: outChannels,
-                                  x.baseAddress!, ldb: c, dw.baseAddress!, ldc: c)
-                        }
-                    }
-                }
-            }
-            return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
-                                        filter: needFilter ? Tensor(shape: filter.shape, scalars: dw) : nil,
-                                        bias: bias, upstream: g)
-        }
     }
     return im2colConv2d(input, filter: filter, bias: bias, geometry: geometry, groups: groups)
 }

@@ -53,6 +53,7 @@ struct LabCommandTests {
         (["ideal", "--class", "284", "--param", "wavelets"], "--param must be fourier or pixels"),
         (["ideal", "--class", "284", "--model", "resnet50"], "--model must be one of"),
         (["ideal", "--class", "284", "--tv=-1"], "total-variation weight must be 0 or more"),
+        (["ideal", "--class", "284", "--objective", "energy"], "--objective must be logit or cross-entropy"),
         (["attack", "dog.png", "--epsilon", "0"], "--epsilon must lie in (0, 1]"),
         (["attack", "dog.png", "--epsilon=-4/255"], "--epsilon must lie in (0, 1]"),
         (["attack", "dog.png", "--epsilon", "four"], "--epsilon must be a number or a fraction"),

@@ -12,7 +12,8 @@ struct Lesson06Tests {
         let run = try LessonRunner.run("lesson-06")
         #expect(run.status == 0, "stderr: \(run.errors)")
         let report = try run.metrics()
-        let recipes = ["pixels", "pixels_tv", "pixels_tv_transforms", "fourier_color_transforms"]
+        let recipes = ["pixels", "pixels_tv", "pixels_tv_transforms", "fourier_color_transforms",
+                       "fourier_color_transforms_logit"]
         for target in [284, 340] {
             for recipe in recipes {
                 for model in ["lite0", "lite1", "lite2"] {

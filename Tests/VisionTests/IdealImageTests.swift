@@ -1,5 +1,5 @@
-// The pieces of an ideal-image search: the resampling op and the random transform (gradients by finite
-// differences, geometry by hand), the Fourier parameterisation (a single frequency gives the cosine the inverse
+// The pieces of an ideal-image search: the resampling op and the random transform (gradients by Engine's
+// `checkGradient`, geometry by hand), the Fourier parameterisation (a single frequency gives the cosine the inverse
 // DFT promises), settings that name what is wrong, and a short search on the real Lite0 with NN's Adam.
 
 import Engine
@@ -13,29 +13,6 @@ import Testing
 @testable import Datasets
 @testable import Models
 
-/// max |analytic − central difference| / max(1, |numeric|) of Σ f(x)·R over `samples` random elements of x.
-private func finiteDifferenceError(of f: (Tensor) -> Tensor, at x: Tensor, samples: Int = 60,
-                                   epsilon: Float = 1e-2) -> Double {
-    let projection = Tensor.random(normal: withoutGradients { f(x) }.shape, seed: 99)
-    func loss(_ value: Tensor) -> Double {
-        zip(withoutGradients { f(value) }.scalars, projection.scalars).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-    }
-    let leaf = x.requiringGradient()
-    let analytic = (f(leaf) * projection).sum().gradient(for: leaf)
-    var generator = SeededGenerator(seed: 7)
-    var worst = 0.0
-    for _ in 0..<samples {
-        let i = Int.random(in: 0..<x.scalarCount, using: &generator)
-        var up = x.scalars, down = x.scalars
-        up[i] += epsilon
-        down[i] -= epsilon
-        let numeric = (loss(Tensor(shape: x.shape, scalars: up)) - loss(Tensor(shape: x.shape, scalars: down)))
-            / Double(2 * epsilon)
-        worst = max(worst, abs(numeric - Double(analytic.scalars[i])) / max(1, abs(numeric)))
-    }
-    return worst
-}
-
 @Suite("Resampling and random transforms")
 struct ResamplingTests {
     @Test("the gradient of a rotated, zoomed, padded resampling matches finite differences")
@@ -44,7 +21,8 @@ struct ResamplingTests {
         for border in [BorderMode.constant(0.5), .reflect] {
             let resampling = Resampling(source: (9, 11), output: (7, 8), map: map, border: border)
             let x = Tensor.random(normal: [2, 9, 11, 3], seed: 1)
-            #expect(finiteDifferenceError(of: { resampled($0, by: resampling) }, at: x) < 1e-3)
+            let check = checkGradient(of: { resampled($0, by: resampling) }, at: x)
+            #expect(check.worst < gradientTolerance, "\(border): \(check)")
         }
     }
 
@@ -53,13 +31,14 @@ struct ResamplingTests {
         var generator = SeededGenerator(seed: 3)
         let transform = RandomTransform(RandomTransform.standard.steps + [.resize(20)])
         let x = Tensor.random(uniform: [1, 20, 20, 3], seed: 2)
-        let error = finiteDifferenceError(of: { picture in
+        let check = checkGradient(of: { picture in
             var copy = generator
             return transform.sampledBatch(of: picture, copies: 2, using: &copy)
         }, at: x)
-        #expect(error < 1e-3)
+        #expect(check.worst < gradientTolerance, "\(check)")
         #expect(transform.sampledBatch(of: x, copies: 2, using: &generator).shape == [2, 20, 20, 3])
-        #expect(transform.sampled(height: 20, width: 20, using: &generator).count == 3)   // scale, rotate, resize
+        let resampling = transform.sampled(height: 20, width: 20, using: &generator)   // the whole pipeline, once
+        #expect((resampling.sourceHeight, resampling.outputHeight) == (20, 20))
     }
 
     @Test("padding then an integer jitter is an exact shift with grey where the pad shows")
@@ -67,9 +46,8 @@ struct ResamplingTests {
         let x = Tensor.random(uniform: [1, 6, 7, 3], seed: 3)
         var generator = SeededGenerator(seed: 1)
         // pad 2 then crop the first 2 rows and columns off: the picture comes back unshifted, 2 px larger.
-        let chain = RandomTransform([.pad(2), .jitter(1)]).sampled(height: 6, width: 7, using: &generator)
-        let resampling = chain[0]
-        #expect(chain.count == 1 && (resampling.outputHeight, resampling.outputWidth) == (10, 11))
+        let resampling = RandomTransform([.pad(2), .jitter(1)]).sampled(height: 6, width: 7, using: &generator)
+        #expect((resampling.outputHeight, resampling.outputWidth) == (10, 11))
         let y = resampled(x, by: resampling)
         #expect(y[0, 3, 4, 1] == x[0, 1, 2, 1])
         #expect(y[0, 0, 0, 0] == 0.5 && y[0, 9, 10, 2] == 0.5)
@@ -80,9 +58,9 @@ struct ResamplingTests {
         let x = Tensor(shape: [1, 4, 4, 1], scalars: (0..<16).map(Float.init))
         var generator = SeededGenerator(seed: 1)
         let rotated = resampled(x, by: RandomTransform([.rotate([90])]).sampled(height: 4, width: 4,
-                                                                               using: &generator)[0])
+                                                                               using: &generator))
         #expect(abs(rotated[0, 3, 0, 0] - x[0, 0, 0, 0]) < 1e-4 || abs(rotated[0, 0, 3, 0] - x[0, 0, 0, 0]) < 1e-4)
-        let resized = resampled(x, by: RandomTransform([.resize(7)]).sampled(height: 4, width: 4, using: &generator)[0])
+        let resized = resampled(x, by: RandomTransform([.resize(7)]).sampled(height: 4, width: 4, using: &generator))
         #expect(resized.shape == [1, 7, 7, 1])
         #expect(abs(resized[0, 0, 0, 0] - 0) < 1e-5 && abs(resized[0, 6, 6, 0] - 15) < 1e-4)
         #expect(abs(resized[0, 3, 3, 0] - 7.5) < 1e-4)
@@ -121,8 +99,8 @@ struct ParameterizationTests {
     func fourierGradient() {
         let image = ParameterizedImage(.fourier, size: 8, seed: 1)
         let spectrum = Tensor.random(normal: image.parameter.shape, standardDeviation: 0.5, seed: 4)
-        let error = finiteDifferenceError(of: { image.pixels(from: $0) }, at: spectrum)
-        #expect(error < 1e-3)
+        let check = checkGradient(of: { image.pixels(from: $0) }, at: spectrum)
+        #expect(check.worst < gradientTolerance, "\(check)")
     }
 
     @Test("clamped pixels stay in [0, 1] and clamping a spectrum is refused")
@@ -138,7 +116,7 @@ struct ParameterizationTests {
 
 @Suite("Ideal-image search on the real Lite0", .serialized)
 struct IdealImageSearchTests {
-    @Test("a few Adam steps on the spectrum, with transforms and two copies, raise the target's probability")
+    @Test("a few Adam steps on the spectrum, with transforms and two copies, raise the target's logit and probability")
     func fourierSearchLearns() throws {
         var seen = 0
         let search = IdealImageSearch(targetClass: 284, steps: 6, copies: 2, seed: 1)
@@ -146,6 +124,9 @@ struct IdealImageSearchTests {
         #expect(seen == 6 && result.history.count == 6)
         print("ideal cat (fourier): p(284) \(result.history[0].probability) → \(result.probability) in 6 steps")
         #expect(result.probability > 3 * result.history[0].probability)
+        // The default objective is lucid's: the loss is −(mean target logit), and the logit grows.
+        #expect(search.objective == .logit && abs(result.history[0].loss + result.history[0].logit) < 1e-4)
+        #expect(result.history[5].logit > result.history[0].logit)
         #expect(result.pixels.scalars.allSatisfy { abs($0 * 255 - ($0 * 255).rounded()) < 1e-3 })
         #expect(Reference.model.trainableParameters.count == Reference.model.weights.count)
     }

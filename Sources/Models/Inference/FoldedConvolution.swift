@@ -21,6 +21,8 @@ public struct FoldedConvolution: Sendable {
     public let groups: Int
     /// Whether ReLU6 follows.
     public let clampsToSix: Bool
+    /// A 1x1 filter packed once for the engine's pointwise kernel (nil for other filters, or without AVX2).
+    let packed: PackedPointwiseFilter?
 
     /// Folds `norm`'s running statistics and affine parameters into `convolution` (which must have no bias or
     /// a bias that is folded along).
@@ -47,13 +49,14 @@ public struct FoldedConvolution: Sendable {
         padding = convolution.padding
         groups = convolution.groups
         self.clampsToSix = clampsToSix
+        packed = groups == 1 && stride == 1 ? PackedPointwiseFilter(filter) : nil
     }
 
     /// The folded convolution (and ReLU6) of `input`, plus `residual` (before the ReLU6) when given; one pass
     /// over the output (the engine fuses bias, residual and activation).
     public func callAsFunction(_ input: Tensor, adding residual: Tensor? = nil) -> Tensor {
         conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups, adding: residual,
-               activation: clampsToSix ? .relu6 : .none)
+               activation: clampsToSix ? .relu6 : .none, packed: packed)
     }
 }
 
