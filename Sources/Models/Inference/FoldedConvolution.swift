@@ -66,6 +66,8 @@ struct FoldedMBConvBlock: Sendable {
     let depthwise: FoldedConvolution
     let project: FoldedConvolution
     let hasResidual: Bool
+    /// The three convolutions arranged for the engine's row-by-row block (nil without AVX2).
+    let rowWise: InvertedResidualWeights?
 
     init(_ block: MBConvBlock) {
         if let conv = block.expandConv, let norm = block.expandNorm {
@@ -76,9 +78,18 @@ struct FoldedMBConvBlock: Sendable {
         depthwise = FoldedConvolution(block.depthwiseConv, block.depthwiseNorm, relu6: true)
         project = FoldedConvolution(block.projectConv, block.projectNorm, relu6: false)
         hasResidual = block.hasResidual
+        rowWise = InvertedResidualWeights(expand: expand.map { ($0.filter, $0.bias) },
+                                          depthwise: (depthwise.filter, depthwise.bias), stride: depthwise.stride,
+                                          padding: depthwise.padding, project: (project.filter, project.bias),
+                                          addsInput: hasResidual)
     }
 
     func callAsFunction(_ input: Tensor) -> Tensor {
+        // Row by row when the expanded activation would not fit in cache and nothing needs a gradient (a pixel
+        // gradient flows through the layer-by-layer pass).
+        if let rowWise, !input.requiresGradient, rowWise.fusesRows(for: input.shape) {
+            return invertedResidual(input, rowWise)
+        }
         let x = expand.map { $0(input) } ?? input
         return project(depthwise(x), adding: hasResidual ? input : nil)
     }
