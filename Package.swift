@@ -53,8 +53,10 @@ let package = Package(
         .target(name: "Notebook", dependencies: ["Figures", "Imaging",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
                 swiftSettings: optimized),
-        /// The course's graded exercises as data, and the list a lesson ends with (`book.gradedExercises()`).
-        .target(name: "Course", dependencies: ["Notebook"]),
+        /// The course's graded exercises as data, the list a lesson ends with (`book.gradedExercises()`), and what
+        /// lessons share beyond the notebook (cached frozen features with progress, the `--dataset` option).
+        .target(name: "Course", dependencies: ["Notebook", "Datasets", "Models", "NN", "Engine", "Imaging",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
         .target(name: "TransferLab", dependencies: ["Checkpoint", "Course", "Engine", "Imaging", "NN", "Notebook",
                                                     "Randomness", "ImageTensors", "CourseAssets", "Models", "Datasets",
@@ -82,7 +84,8 @@ let package = Package(
             "Notebook", "Figures", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
-        .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",
+        .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "Course", "CourseAssets", "Datasets",
+                                                      "Models",
                                                       "NN", "Engine", "Imaging", "Checkpoint"]),
         .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Attacks", "Augmentations", "CourseAssets",
                                                       "Datasets", "Models"]),

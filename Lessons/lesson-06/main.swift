@@ -21,6 +21,7 @@ else {
 }
 let siameseCat = 284, zebra = 340
 let pixelSteps = quick ? 8 : 100, fourierSteps = quick ? 10 : 256
+let observeEvery = max(1, fourierSteps / (quick ? 2 : 16))   // how often the judges look at a picture in progress
 
 // MARK: - Judges
 
@@ -89,7 +90,7 @@ typealias JudgeCurve = [(step: Int, lite1: Float, lite2: Float)]
 /// A draw of the Siamese cat that also asks the judges every few steps.
 func drawObserved(_ recipe: Recipe) throws -> (Drawing, JudgeCurve) {
     var curve: JudgeCurve = []
-    let drawing = try draw(siameseCat, with: recipe, observeEvery: max(1, fourierSteps / 16)) { step, picture in
+    let drawing = try draw(siameseCat, with: recipe, observeEvery: observeEvery) { step, picture in
         let verdicts = judges.map { $0.verdict(on: picture, targetClass: siameseCat) }
         curve.append((step, verdicts[0].probability, verdicts[1].probability))
     }
@@ -134,9 +135,10 @@ book.prose("""
 book.section("Transformation robustness")
 book.prose("""
     A pattern that only works at exact pixel positions stops working when it moves. So at every step the network \
-    sees the picture padded with grey, shifted, zoomed, rotated and shifted again, at random (lucid's *standard \
-    transforms*). Each step that interpolates is one bilinear resampling — a graph op whose backward scatters \
-    the gradient with the same weights it gathered with:
+    sees the picture padded with gray, shifted, zoomed, rotated and shifted again, at random (lucid's *standard \
+    transforms*). Every one of these moves is an affine map of pixel coordinates, so a sampled pipeline composes \
+    into one map and one bilinear resampling — a graph op whose backward scatters the gradient with the same \
+    weights it gathered with:
     """)
 let catMoving = book.cell { () -> Drawing in
     let drawing = try draw(siameseCat, with: recipes[2])
@@ -157,7 +159,7 @@ book.prose("""
     picture is the inverse real Fourier transform (two matrix products, one along each axis) of coefficients each \
     scaled by 1/f, so an equal step moves coarse structure much more than fine texture. The three channels are then \
     mixed by the square root of ImageNet's color correlation (lucid's matrix) and a sigmoid keeps them in (0, 1). \
-    Adam runs at 0.05 for \(fourierSteps) steps, and every \(max(1, fourierSteps / 16)) steps we ask the judges \
+    Adam runs at 0.05 for \(fourierSteps) steps, and every \(observeEvery) steps we ask the judges \
     about the picture so far:
     """)
 let (catFourier, fourierCurve) = book.cell { try drawObserved(recipes[3]) }
@@ -230,19 +232,20 @@ book.cell {
     let grid = ImageGrid(title: "Generated against Lite0, judged by Lite1 and Lite2",
                          images: (catDrawings + zebraDrawings).map(\.result.image),
                          captions: zip(recipes + recipes, catDrawings + zebraDrawings).map(caption),
-                         columns: recipes.count, cellWidth: 180)
+                         columns: recipes.count, cellWidth: 240)
     book.figure(grid, name: "recipes", caption: "Each recipe for the Siamese cat (top) and the zebra (bottom): "
                     + "probability and rank from the generator (lite0) and the two judges.")
 }
-book.table(headers: ["class", "recipe", "Lite0 (generator)", "Lite1 (judge)", "Lite2 (judge)"],
-           rows: zip(recipes + recipes, catDrawings + zebraDrawings).enumerated().map { index, pair in
-               [index < recipes.count ? "Siamese cat" : "zebra", pair.0.name]
-                   + pair.1.verdicts.map { "\($0.probability.formatted(.percent(1))), rank \($0.rank)" }
-           }, caption: "Probability and rank of the class for each saved picture")
-book.figure(catLogit.result.image, name: "ideal-284-fourier", caption: "The Siamese cat of the last recipe at "
-                + "full size.")
+book.cell {
+    book.table(headers: ["class", "recipe", "Lite0 (generator)", "Lite1 (judge)", "Lite2 (judge)"],
+               rows: zip(recipes + recipes, catDrawings + zebraDrawings).enumerated().map { index, pair in
+                   [index < recipes.count ? "Siamese cat" : "zebra", pair.0.name]
+                       + pair.1.verdicts.map { "\($0.probability.formatted(.percent(1))), rank \($0.rank)" }
+               }, caption: "Probability and rank of the class for each saved picture")
+    book.figure(catLogit.result.image, name: "ideal-284-fourier", caption: "The Siamese cat of the last recipe")
+    book.figure(zebraDrawings[4].result.image, name: "ideal-340-fourier", caption: "The zebra of the last recipe")
+}
 let zebraLogit = zebraDrawings[4]
-book.figure(zebraLogit.result.image, name: "ideal-340-fourier", caption: "The zebra of the last recipe at full size.")
 let accepted = { (drawings: [Drawing]) -> String in
     let names = zip(recipes, drawings).filter { $0.1.verdicts.dropFirst().allSatisfy { $0.rank == 1 } }.map(\.0.name)
     return names.isEmpty ? "no recipe" : names.joined(separator: ", ")
@@ -252,7 +255,7 @@ book.prose("""
     under \(accepted(catDrawings)) and for the zebra under \(accepted(zebraDrawings)); \
     the last recipe's zebra gets \(zebraLogit.verdicts[1].probability.formatted(.percent(1))) from Lite1 and \
     \(zebraLogit.verdicts[2].probability.formatted(.percent(1))) from Lite2. Look at the pictures: with the logit, \
-    the dark face mask, blue eyes and cream fur of a Siamese cat, and black-and-white striped flanks for the zebra, \
+    cream fur with the dark-brown ears and faces of a Siamese cat, and black-and-white stripes for the zebra, \
     repeated at several places and sizes — the parts the networks have learned to count as evidence, not a photo \
     of one animal.
     """)
@@ -300,7 +303,7 @@ book.metric("contrast_pixels_tv", contrast(smooth.result.image))
 book.summary([
     "A picture that one network is sure about can mean nothing to another: ask networks that never saw it.",
     "Total variation removes noise but also contrast, and the judges still reject the picture.",
-    "Random transforms every step reward patterns that survive being moved; each interpolating step is a "
+    "Random transforms every step reward patterns that survive being moved; a sampled pipeline is one "
         + "resampling op on the tape.",
     "A 1/f Fourier spectrum with decorrelated color makes coarse structure cheap.",
     "Maximizing the logit instead of the probability keeps adding evidence after the generator is sure: Lite1 "

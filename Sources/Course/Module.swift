@@ -1,5 +1,6 @@
-// Course — the course's graded exercises as data.
+// Course — what the lessons share beyond the notebook.
 //
-// Job: which file of Exercises/lesson-NN each exercise is, what it asks, whether it is a drill on plain arrays or a
-// lab on the real network, and the list a lesson ends with (`book.gradedExercises()`). It may import Notebook only;
-// the grader's catalog of checks is tested to name exactly these exercises, in this order.
+// Job: the course's graded exercises as data (which file of Exercises/lesson-NN, what it asks, drill or lab) and the
+// list a lesson ends with (`book.gradedExercises()`); cached frozen features with progress and the `--dataset`
+// option the lessons share. It may import Notebook, Datasets, Models, NN, Engine and Imaging; the grader's catalog
+// of checks is tested to name exactly these exercises, in this order.

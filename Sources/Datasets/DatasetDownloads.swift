@@ -1,12 +1,13 @@
 // The datasets of the original course that no package ships. With a network, `DatasetDownload.prepare` fetches
 // the archive (resumable, verified), unpacks it with the system's `tar`/`unzip`, and returns a dataset. Sizes and
 // SHA-256 sums are the ones TensorFlow Datasets publishes for the same URLs; Microsoft's current Cats-and-Dogs
-// archive has no published sum, so its SHA-256 is printed instead for you to pin.
+// archive has no published sum, so its SHA-256 is recorded on the first download (next to the archive, in
+// `<archive>.sha256`) and every later download of it must match (trust on first use).
 
 import Foundation
 
 /// A downloadable dataset: its archives and how to read it once unpacked.
-public struct DatasetDownload: Sendable {
+public struct DatasetDownload: Sendable, Equatable {
     /// The name used on the command line, e.g. "oxford-pets".
     public let name: String
     /// The archives to fetch.
@@ -57,9 +58,7 @@ public struct DatasetDownload: Sendable {
         configure(&downloader)
         for file in files {
             let archive = try downloader.fetch(file)
-            if file.sha256 == nil {
-                print("\(file.fileName): SHA-256 \(try SHA256.hexDigest(ofFile: archive.path)) (no published sum)")
-            }
+            if file.sha256 == nil { try Self.checkRecordedDigest(of: archive) }
             try Self.unpack(archive, into: root)
         }
         guard FileManager.default.fileExists(atPath: marker.path) else {
@@ -78,6 +77,25 @@ public struct DatasetDownload: Sendable {
         case "cifar-10": return try CIFAR10.load(.training, from: unpacked)
         case "oxford-pets": return try OxfordPets.load(unpacked)
         default: return try ImageFolder.load(unpacked, excluding: Self.knownCorruptCatsAndDogs)
+        }
+    }
+
+    /// For an archive without a published sum: records its SHA-256 in `<archive>.sha256` the first time, and throws
+    /// `DownloadError.checksumMismatch` when a later copy differs from the recorded one.
+    static func checkRecordedDigest(of archive: URL) throws {
+        let digest = try SHA256.hexDigest(ofFile: archive.path)
+        let record = archive.appendingPathExtension("sha256")
+        if let recorded = try? String(contentsOf: record, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) {
+            guard recorded == digest else {
+                try? FileManager.default.removeItem(at: archive)
+                throw DownloadError.checksumMismatch(file: archive.lastPathComponent, expected: recorded,
+                                                     actual: digest)
+            }
+        } else {
+            try? Data((digest + "\n").utf8).write(to: record, options: .atomic)
+            print("\(archive.lastPathComponent): no published SHA-256; recorded \(digest) in "
+                  + record.lastPathComponent)
         }
     }
 

@@ -59,4 +59,16 @@ public enum Embeddings {
             similarities.indices.filter { $0 != i }.sorted { similarities[i][$0] > similarities[i][$1] }
         }
     }
+
+    /// The `count` channels of a `[1, H, W, C]` activation with the largest mean, strongest first, each as its
+    /// H·W values in row order (what `FeatureMapGrid` draws).
+    public static func strongestChannels(of activations: Tensor, count: Int) -> (maps: [[Float]], channels: [Int]) {
+        precondition(activations.rank == 4 && activations.shape[0] == 1,
+                     "expected [1, H, W, C], got \(activations.shape)")
+        let (h, w, c) = (activations.shape[1], activations.shape[2], activations.shape[3])
+        let means = activations.mean(squeezingAxes: [0, 1, 2]).scalars
+        let channels = Array(means.indices.sorted { means[$0] > means[$1] }.prefix(count))
+        let scalars = activations.scalars
+        return (channels.map { channel in (0..<(h * w)).map { scalars[$0 * c + channel] } }, channels)
+    }
 }

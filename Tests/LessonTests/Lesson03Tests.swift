@@ -14,12 +14,12 @@ struct Lesson03Tests {
         #expect(frozen > 0.5 && finetuned > 0.5, "frozen \(frozen), fine-tuned \(finetuned): far above chance (10%)")
         #expect(number("test_images") == 200, "20 official test pictures per class in quick mode")
         #expect(report.metrics["split_sizes"] == .numbers([140, 30]), "70% and 15% of 20 pictures per class")
-        for key in ["course_recipe", "last3_discriminative", "whole_network", "whole_network_augmented"] {
+        for key in ["course_recipe", "last3_head_faster", "whole_network", "whole_network_augmented"] {
             let accuracy = try #require(number("\(key)_test_accuracy"), "\(key)")
             #expect((0...1).contains(accuracy))
         }
         // The best recipe is one of the four fine-tuning runs, picked by validation loss.
-        let recipes = ["course_recipe", "last3_discriminative", "whole_network", "whole_network_augmented"]
+        let recipes = ["course_recipe", "last3_head_faster", "whole_network", "whole_network_augmented"]
         #expect(recipes.compactMap { number("\($0)_test_accuracy") }.contains(finetuned))
         if case .numbers(let interval) = report.metrics["finetuned_test_interval"] {
             #expect(interval.count == 2 && interval[0] <= finetuned && finetuned <= interval[1])
@@ -39,5 +39,14 @@ struct Lesson03Tests {
         }
         let log = try String(contentsOf: run.directory.appendingPathComponent("head-log.csv"), encoding: .utf8)
         #expect(log.hasPrefix("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds\n1,"))
+    }
+
+    @Test("--dataset with an unknown name or a missing folder is one line on standard error and exit status 2")
+    func badDataset() throws {
+        for value in ["mnist-1d", "/no/such/folder"] {
+            let run = try LessonRunner.run("lesson-03", ["--quick", "--dataset", value])
+            #expect(run.status == 2, "\(value)")
+            #expect(run.errors.contains("--dataset") && run.errors.split(separator: "\n").count == 1, "\(run.errors)")
+        }
     }
 }

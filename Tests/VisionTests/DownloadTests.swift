@@ -4,6 +4,7 @@
 
 import Foundation
 import Testing
+import Course
 @testable import Attacks
 @testable import Augmentations
 @testable import CourseAssets
@@ -199,6 +200,59 @@ struct DownloadTests {
             // A second call finds the unpacked folder and does not download again.
             download.files[0].url = URL(string: "http://127.0.0.1:9/files/cifar-10-binary.tar.gz")!
             #expect(try download.load(in: target).count == 2)
+        }
+    }
+
+    @Test("--dataset cifar10 downloads, verifies, unpacks and splits the pictures for a lesson (local server)")
+    func lessonDatasetDownload() throws {
+        try withServer { server, served, target in
+            // A miniature cifar-10-binary.tar.gz: three 32×32 records of each of the ten classes.
+            let folder = served.appendingPathComponent("cifar-10-batches-bin")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let records = (0..<30).flatMap { index in
+                [UInt8(index % 10)] + [UInt8](repeating: UInt8(index * 8), count: 3072)
+            }
+            try Data(records).write(to: folder.appendingPathComponent("data_batch_1.bin"))
+            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+            let archive = try Data(contentsOf: served.appendingPathComponent("cifar-10-binary.tar.gz"))
+            var download = DatasetDownload.cifar10
+            download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"),
+                                         size: Int64(archive.count), sha256: SHA256.hexDigest(of: archive))]
+            #expect(LessonDataset(argument: "cifar10") == .download(.cifar10), "the name the command line uses")
+            let (training, test) = try LessonDataset.download(download).load(
+                trainingPerClass: 2, testPerClass: 1, side: 16, seed: 0, downloads: target) { $0.stallTimeout = 10 }
+            #expect(training.count == 20 && test.count == 10, "2 + 1 of each of the ten classes")
+            #expect(Set(test.labels) == Set(0..<10) && training.classNames[3] == "cat")
+            #expect((training.width, training.channels) == (16, 3))
+            #expect(training.name == "cifar-10-train-16px", "the feature cache's key names the source and size")
+            // A wrong checksum is an error, not a dataset.
+            download.files[0].sha256 = String(repeating: "0", count: 64)
+            #expect(throws: DownloadError.self) {
+                _ = try LessonDataset.download(download).load(trainingPerClass: 2, testPerClass: 1, side: 16, seed: 0,
+                                                              downloads: target.appendingPathComponent("again"))
+            }
+        }
+    }
+
+    @Test("an archive without a published sum has its SHA-256 recorded on first download and checked after")
+    func recordedDigest() throws {
+        try withServer { server, served, target in
+            let folder = served.appendingPathComponent("cifar-10-batches-bin")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data([UInt8](repeating: 1, count: 3073)).write(to: folder.appendingPathComponent("data_batch_1.bin"))
+            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+            var download = DatasetDownload.cifar10
+            download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"))]    // no size, no sum
+            let root = try download.prepare(in: target) { $0.stallTimeout = 10 }
+            let archive = root.appendingPathComponent("downloads/cifar-10-binary.tar.gz")
+            let recorded = try String(contentsOf: archive.appendingPathExtension("sha256"), encoding: .utf8)
+            #expect(recorded == SHA256.hexDigest(of: try Data(contentsOf: archive)) + "\n")
+            // The archive changes on the server; a fresh download no longer matches what was recorded.
+            try FileManager.default.removeItem(at: archive)
+            try FileManager.default.removeItem(at: root.appendingPathComponent("cifar-10-batches-bin"))
+            try Data([UInt8](repeating: 2, count: 3073)).write(to: folder.appendingPathComponent("data_batch_1.bin"))
+            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+            #expect(throws: DownloadError.self) { _ = try download.prepare(in: target) { $0.stallTimeout = 10 } }
         }
     }
 }
