@@ -6,8 +6,8 @@
 //   per model by the folded convolutions, else per call) and bias, residual and ReLU6 applied in registers before
 //   the one store. No zeroing, no copy of X, no second pass over Y.
 // - portable: OpenBLAS's sgemm, then bias, residual and clamp in one more pass (`finishRows`).
-// Backward uses sgemm either way: the gradient products run once per training step, and there the packing is a
-// small part of OpenBLAS's work.
+// Backward: dX = G·W is again a 1x1 convolution (of G with Wᵀ), done by the same kernel when there are enough rows;
+// dW = Gᵀ·X, a sum over all rows, stays with sgemm.
 
 import CKernels
 
@@ -69,27 +69,42 @@ func pointwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, packed: Pac
     let inputs = [input, filter] + (bias.map { [$0] } ?? [])
     return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
         // Y = X·Wᵀ: dX = G·W, dW = Gᵀ·X, dBias = Σ_rows G.
-        var dx = [Float](repeating: 0, count: needInput ? rows * c : 0)
+        let dx = needInput ? pointwiseInputGradient(g, filter: filter, vectorKernels: vectorKernels) : nil
         var dw = [Float](repeating: 0, count: needFilter ? outputs * c : 0)
         g.scalars.withUnsafeBufferPointer { g in
             input.scalars.withUnsafeBufferPointer { x in
-                filter.scalars.withUnsafeBufferPointer { w in
-                    dx.withUnsafeMutableBufferPointer { dx in
-                        guard needInput else { return }
-                        sgemm(m: rows, n: c, k: outputs, g.baseAddress!, lda: outputs, w.baseAddress!, ldb: c,
-                              dx.baseAddress!, ldc: c)
-                    }
-                    dw.withUnsafeMutableBufferPointer { dw in
-                        guard needFilter else { return }
-                        sgemm(transposeA: true, m: outputs, n: c, k: rows, g.baseAddress!, lda: outputs,
-                              x.baseAddress!, ldb: c, dw.baseAddress!, ldc: c)
-                    }
+                dw.withUnsafeMutableBufferPointer { dw in
+                    guard needFilter else { return }
+                    sgemm(transposeA: true, m: outputs, n: c, k: rows, g.baseAddress!, lda: outputs, x.baseAddress!,
+                          ldb: c, dw.baseAddress!, ldc: c)
                 }
             }
         }
-        return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
+        return convolutionGradients(input: dx.map { Tensor(shape: input.shape, scalars: $0) },
                                     filter: needFilter ? Tensor(shape: filter.shape, scalars: dw) : nil,
                                     bias: bias, upstream: g)
+    }
+}
+
+/// dX = G·W for upstream `g` `[..., O]` and `filter` `[O, C, 1, 1]`, as `[rows·C]` scalars. That is itself a 1x1
+/// convolution of g with the transposed filter, so the vector kernel does it when there are enough rows for the
+/// per-call packing of Wᵀ to be a small part (at 256 rows and more); sgemm otherwise.
+private func pointwiseInputGradient(_ g: Tensor, filter: Tensor, vectorKernels: Bool) -> [Float] {
+    let (outputs, c) = (filter.shape[0], filter.shape[1])
+    let rows = g.scalarCount / max(outputs, 1)
+    return makeScalars(count: rows * c) { dx in
+        g.scalars.withUnsafeBufferPointer { g in
+            if vectorKernels && rows >= 256, let panels = PackedPointwiseFilter(
+                packing: filter.detached().reshaped(to: [outputs, c]).transposed().reshaped(to: [c, outputs, 1, 1])) {
+                let plain = Epilogue(bias: nil, residual: nil, clampsToSix: false)
+                pointwiseProduct(g.baseAddress!, rows: rows, panels, plain, into: dx.baseAddress!)
+                return
+            }
+            filter.scalars.withUnsafeBufferPointer { w in
+                sgemm(m: rows, n: c, k: outputs, g.baseAddress!, lda: outputs, w.baseAddress!, ldb: c,
+                      dx.baseAddress!, ldc: c)
+            }
+        }
     }
 }
 
