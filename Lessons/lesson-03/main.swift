@@ -1,4 +1,4 @@
-// Lesson 3 — Fine-tuning: head, last blocks, whole network, with controls; regularisation; optimizers and schedules.
+// Lesson 3 — Fine-tuning: head, last blocks, whole network, with controls; regularization; optimizers and schedules.
 import TransferLab
 import Foundation
 
@@ -101,7 +101,7 @@ book.section("Phase 2: the last three blocks, two ways")
 let afterPhaseOne = model.stateDictionary
 let steps = { (epochs: Int) in epochs * ((training.count + 31) / 32) }
 // listing: fine-tune
-struct Run {    // one fine-tuning run and its result on the test pictures
+struct FineTuningRun {    // one fine-tuning run and its result on the test pictures
     let name: String, trainable: Int, history: History, test: Evaluation
     var validationLoss: Double { history.values(of: .validationLoss).min() ?? .nan }
 }
@@ -110,7 +110,7 @@ struct Run {    // one fine-tuning run and its result on the test pictures
 /// pretrained group at `body` times it, the rate decaying along a cosine to zero when `cosine`. The weights of the
 /// epoch with the lowest validation loss are kept: the validation pictures choose, the test pictures only judge.
 func fineTune(_ network: any Layer, _ name: String, data: [TensorDataset], rate: Float, body: Float = 1,
-              cosine: Bool = true, epochs: Int) throws -> Run {
+              cosine: Bool = true, epochs: Int) throws -> FineTuningRun {
     try model.load(afterPhaseOne)
     let optimizer = Adam(learningRate: rate)
     if cosine { optimizer.schedule = CosineDecay(initialRate: rate, decaySteps: steps(epochs)) }
@@ -118,7 +118,7 @@ func fineTune(_ network: any Layer, _ name: String, data: [TensorDataset], rate:
     let trainer = Trainer(model: network, optimizer: optimizer, batchSize: 32, seed: book.seed,
                           callbacks: [EarlyStopping(patience: epochs, restoresBestWeights: true)])
     let history = try trainer.fit(data[0], validation: data[1], epochs: epochs, progressLabel: name)
-    return Run(name: name, trainable: network.trainableParameterCount, history: history,
+    return FineTuningRun(name: name, trainable: network.trainableParameterCount, history: history,
                test: trainer.evaluate(data[2]))
 }
 // end listing
@@ -191,7 +191,7 @@ let (randomFrozenTest, randomRun) = book.cell {
     let trainer = Trainer(model: random, optimizer: optimizer, batchSize: 32, seed: book.seed)
     let history = try trainer.fit(pixels[0], validation: pixels[1], epochs: wholeEpochs)
     recomputeBatchNormStatistics(of: random, on: pixels[0])   // the running averages lag far behind the weights
-    let run = Run(name: "random init, whole network", trainable: random.trainableParameterCount, history: history,
+    let run = FineTuningRun(name: "random init, whole network", trainable: random.trainableParameterCount, history: history,
                   test: trainer.evaluate(pixels[2]))
     print("random frozen + head:", frozen.accuracy.formatted(.percent(1)),
           "· trained:", run.test.accuracy.formatted(.percent(1)))
@@ -231,16 +231,16 @@ book.figure(LinePlot(title: "Validation loss while fine-tuning", xLabel: "epoch"
                      }),
             name: "fine-tuning-curves", caption: "Every run from the phase-1 weights; dashed: from random weights.")
 
-// MARK: - Regularisation
-book.section("Regularisation: L1, L2, Dropout, early stopping")
+// MARK: - Regularization
+book.section("Regularization: L1, L2, Dropout, early stopping")
 book.prose("""
     A bigger head, Dense(1280 → 256) → ReLU → Dense(256 → \(classCount)), overfits \(training.count) pictures \
     easily. We train it five ways on the frozen features: plainly, with an L1 penalty λΣ|w|, an L2 penalty λΣw², \
     Dropout(0.5), and early stopping (patience 5, min_delta 0.001, best weights restored; the course's settings).
     """)
-let regularisationRuns = book.cell {
+let regularizationRuns = book.cell {
     let variants: [(name: String, penalty: Regularization?, dropout: Float, stopping: Bool)] = [
-        ("no regularisation", nil, 0, false), ("L1 1e-4", .l1(1e-4), 0, false), ("L2 1e-3", .l2(1e-3), 0, false),
+        ("no regularization", nil, 0, false), ("L1 1e-4", .l1(1e-4), 0, false), ("L2 1e-3", .l2(1e-3), 0, false),
         ("Dropout 0.5", nil, 0.5, false), ("early stopping", nil, 0, true)]
     let runs = try variants.map { variant -> (String, History, Evaluation) in
         let head = Sequential(Dense(inputSize: 1280, outputSize: 256, seed: book.seed), Activation(relu),
@@ -256,17 +256,17 @@ let regularisationRuns = book.cell {
     book.figure(LinePlot(title: "Validation loss of a 1280-256-\(classCount) head", xLabel: "epoch",
                          yLabel: "validation loss",
                          series: runs.map { LineSeries(name: $0.0, values: $0.1.values(of: .validationLoss)) }),
-                name: "regularisation", caption: "The same head trained five ways on the frozen features.")
+                name: "regularization", caption: "The same head trained five ways on the frozen features.")
     return runs
 }
-let plain = regularisationRuns[0].1, stopped = regularisationRuns[4].1
+let plain = regularizationRuns[0].1, stopped = regularizationRuns[4].1
 book.prose("""
-    Without regularisation the validation loss is lowest at epoch \(plain.bestEpoch(by: .validationLoss) ?? 0), \
+    Without regularization the validation loss is lowest at epoch \(plain.bestEpoch(by: .validationLoss) ?? 0), \
     then climbs to \(plain.last!.validationLoss!.formatted(.fixed(3))) while the training loss falls to \
-    \(plain.last!.loss.formatted(.fixed(3))): the head memorises. Penalties make large weights expensive, dropout \
+    \(plain.last!.loss.formatted(.fixed(3))): the head memorizes. Penalties make large weights expensive, dropout \
     makes single units unreliable, early stopping keeps epoch \(stopped.restoredEpoch ?? 0) and stops after \
     \(stopped.epochs.count). Test accuracy: \
-    \(regularisationRuns.map { "\($0.0) \($0.2.accuracy.formatted(.percent(1)))" }.joined(separator: ", ")).
+    \(regularizationRuns.map { "\($0.0) \($0.2.accuracy.formatted(.percent(1)))" }.joined(separator: ", ")).
     """)
 
 // MARK: - Optimizers and schedules
@@ -329,7 +329,7 @@ for (key, run) in zip(["course_recipe", "last3_head_faster", "whole_network", "w
 let interval = best.test.accuracyInterval
 for (key, values) in [("split_sizes", [training.count, validation.count].map(Double.init)),
                       ("finetuned_test_interval", [interval.lowerBound, interval.upperBound]),
-                      ("regularisation_test_accuracy", regularisationRuns.map(\.2.accuracy)),
+                      ("regularization_test_accuracy", regularizationRuns.map(\.2.accuracy)),
                       ("optimizer_final_loss", optimizerRuns.map { $0.1.last!.loss })] { book.metric(key, values) }
 book.metric("finetuned_recipe", best.name)
 book.metric("dataset", "\(options.dataset)")
@@ -338,7 +338,7 @@ book.summary([
     "Fine-tune in two phases: a new head on the frozen base, then the last blocks or all of them, the head faster "
         + "than the body, the rate decaying; 10⁻⁵ leaves the network where it was. Keep BatchNorm frozen.",
     "Judge recipes on a test set large enough for its noise (a 95% interval, paired counts) and pick on validation.",
-    "Penalties, dropout and early stopping fight memorisation; optimizers and schedules set how fast it happens.",
+    "Penalties, dropout and early stopping fight memorization; optimizers and schedules set how fast it happens.",
 ])
 book.exercises([
     "Fine-tune the whole network at one rate, 10⁻³, for head and body alike. What happens to the stem?",
