@@ -191,8 +191,8 @@ let (randomFrozenTest, randomRun) = book.cell {
     let trainer = Trainer(model: random, optimizer: optimizer, batchSize: 32, seed: book.seed)
     let history = try trainer.fit(pixels[0], validation: pixels[1], epochs: wholeEpochs)
     recomputeBatchNormStatistics(of: random, on: pixels[0])   // the running averages lag far behind the weights
-    let run = FineTuningRun(name: "random init, whole network", trainable: random.trainableParameterCount, history: history,
-                  test: trainer.evaluate(pixels[2]))
+    let run = FineTuningRun(name: "random init, whole network", trainable: random.trainableParameterCount,
+                            history: history, test: trainer.evaluate(pixels[2]))
     print("random frozen + head:", frozen.accuracy.formatted(.percent(1)),
           "· trained:", run.test.accuracy.formatted(.percent(1)))
     return (frozen, run)
