@@ -75,7 +75,8 @@ public enum CheckRunner {
         return value
     }
 
-    /// CPU time (a backstop for the grader's wall-clock limit), address space, and no core files.
+    /// CPU time (the check's time limit: the grader's own wall clock is only a generous backstop), address
+    /// space, and no core files.
     private static func limitResources(cpuSeconds: Int, memoryMegabytes: Int) {
         #if os(Linux)
             func limit(_ resource: __rlimit_resource, _ value: UInt64) {

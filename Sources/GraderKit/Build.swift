@@ -29,9 +29,11 @@ public struct BuildResult: Sendable {
 public struct Builder: Sendable {
     public var packageRoot: URL
     public var scratchPath: String
+    /// Wall-clock seconds before a build is given up: only a backstop for a hung compiler. The first build of a
+    /// grader compiles the whole library and takes several minutes on a slow or busy machine.
     public var timeLimit: Double
 
-    public init(packageRoot: URL, scratchPath: String, timeLimit: Double = 900) {
+    public init(packageRoot: URL, scratchPath: String, timeLimit: Double = 3600) {
         self.packageRoot = packageRoot
         self.scratchPath = scratchPath
         self.timeLimit = timeLimit

@@ -45,7 +45,8 @@ struct CrashAnalysis: Equatable {
         }
         switch termination {
         case .timedOut(let seconds):
-            message = "timed out after \(Self.seconds(seconds)) (an endless loop?)"
+            // The wall-clock backstop: the check used little CPU but never finished (it sleeps or waits).
+            message = "timed out after \(Self.seconds(seconds)) of waiting (a blocked read or an endless sleep?)"
         case .signalled(let signal) where fatal != nil:
             message = "crashed: \(fatal!)" + (signal == SIGILL || signal == SIGTRAP ? "" : " (signal \(signal))")
         case .signalled(let signal):
@@ -63,7 +64,8 @@ struct CrashAnalysis: Equatable {
         switch signal {
         case SIGSEGV, SIGBUS: return "crashed: segmentation fault (endless recursion, or a stack overflow?)"
         case SIGXCPU, SIGKILL:
-            return "stopped after using more than \(seconds(timeLimit)) of CPU time (an endless loop?)"
+            // The time limit proper: CPU time, so a loaded machine does not turn a slow check into a failure.
+            return "timed out after \(seconds(timeLimit)) of CPU time (an endless loop?)"
         case SIGABRT: return "crashed: aborted" + (lines.contains { $0.contains("alloc") } ? " (out of memory?)" : "")
         case SIGILL, SIGTRAP: return "crashed: a Swift runtime check failed (overflow, index out of range, nil unwrap?)"
         case SIGFPE: return "crashed: arithmetic error (integer division by zero?)"

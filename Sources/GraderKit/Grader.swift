@@ -219,6 +219,10 @@ public struct Grader: Sendable {
             status: status, diagnostics: [], checks: checks)
     }
 
+    /// The time limit is CPU time, enforced by the runner itself (`RLIMIT_CPU`), so a check is judged the same on
+    /// a busy machine as on an idle one. The wall clock only catches a check that waits instead of computing.
+    static func wallClockBackstop(forCPUSeconds seconds: Double) -> Double { seconds * 4 + 20 }
+
     private func run(_ check: Check, of exercise: ExerciseChecks, runner: URL) -> CheckReport {
         var report = CheckReport(id: check.id, name: check.name, status: .error, ran: true)
         // A heavy check (the real network, real data) brings its own, larger limits; they are printed with it.
@@ -242,7 +246,8 @@ public struct Grader: Sendable {
                 arguments: [
                     check.id, "--time-limit", "\(Int(timeLimit.rounded(.up)))",
                     "--memory-limit-mb", "\(memoryLimit)",
-                ], environment: environment, directory: configuration.packageRoot, timeLimit: timeLimit)
+                ], environment: environment, directory: configuration.packageRoot,
+                timeLimit: Self.wallClockBackstop(forCPUSeconds: timeLimit))
         } catch {
             report.message = "could not start \(runner.lastPathComponent): \(error)"
             report.ran = false

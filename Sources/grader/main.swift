@@ -44,7 +44,7 @@ struct GraderCommand: ParsableCommand {
     @Flag(help: "List the exercises with their last result and hints shown.")
     var list = false
 
-    @Option(help: ArgumentHelp("Time limit of one check.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("CPU-time limit of one check.", valueName: "seconds"))
     var timeLimit: Double = 10
 
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Memory limit of one check.", valueName: "MB"))
