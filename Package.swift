@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Numeric code is compiled optimised in every configuration, so a plain `swift run lesson-04`
+/// Numeric code is compiled optimized in every configuration, so a plain `swift run lesson-04`
 /// (a debug build) is not 20-40x slower than a release build. Root packages may use unsafe flags.
-/// `TRANSFERLAB_UNOPTIMISED_ENGINE=1` turns this off, to measure what it buys (see the README's "Speed").
-let optimised: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMISED_ENGINE"] == nil
+/// `TRANSFERLAB_UNOPTIMIZED_ENGINE=1` turns this off, to measure what it buys (see the README's "Speed").
+let optimized: [SwiftSetting] = Context.environment["TRANSFERLAB_UNOPTIMIZED_ENGINE"] == nil
     ? [.unsafeFlags(["-O"])] : []
 
 /// One executable per lesson: `swift run lesson-04` follows lesson 4.
@@ -37,20 +37,22 @@ let package = Package(
         .target(name: "Randomness"),
         /// The hottest loops in C for AVX2 + FMA, chosen at run time (Swift cannot target an ISA per function).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimised),
-        .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimised),
-        .target(name: "Checkpoint", swiftSettings: optimised),
-        .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimised),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimized),
+        .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimized),
+        .target(name: "Checkpoint", swiftSettings: optimized),
+        .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimized),
         .target(name: "CourseAssets"),
-        .target(name: "ImageTensors", dependencies: ["Engine", "Imaging"], swiftSettings: optimised),
-        .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], swiftSettings: optimised),
+        .target(name: "ImageTensors", dependencies: ["Engine", "Imaging"], swiftSettings: optimized),
+        .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], swiftSettings: optimized),
         .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Checkpoint", "Models", "CourseAssets",
-                                                 "CZlib"], swiftSettings: optimised),
-        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimised),
-        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimised),
-        .target(name: "Notebook", dependencies: ["Imaging", "CLibGD",
+                                                 "CZlib"], swiftSettings: optimized),
+        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimized),
+        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimized),
+        /// Plots, charts and image grids drawn with libgd; Notebook re-exports it.
+        .target(name: "Figures", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimized),
+        .target(name: "Notebook", dependencies: ["Figures", "Imaging",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
-                swiftSettings: optimised),
+                swiftSettings: optimized),
         /// The course's graded exercises as data, the list a lesson ends with (`book.gradedExercises()`), and what
         /// lessons share beyond the notebook (cached frozen features with progress, the `--dataset` option).
         .target(name: "Course", dependencies: ["Notebook", "Datasets", "Models", "NN", "Engine", "Imaging",
@@ -68,7 +70,7 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: [
             "COpenBLAS",
             "Engine", "NN", "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimised),
+        ], swiftSettings: optimized),
         .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
 
         // MARK: Lessons
@@ -79,7 +81,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: [
-            "Notebook", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Notebook", "Figures", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
         .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "Course", "CourseAssets", "Datasets",

@@ -54,7 +54,7 @@ def write_floats(path, values):
 
 
 def framed(path, size):
-    """Lite0's framing: centre square crop (floor offsets), then Pillow's antialiased bilinear resize."""
+    """Lite0's framing: center square crop (floor offsets), then Pillow's antialiased bilinear resize."""
     image = Image.open(path).convert("RGB")
     width, height = image.size
     side = min(width, height)
@@ -63,7 +63,7 @@ def framed(path, size):
 
 
 def model_input(pixels_u8):
-    """HxWx3 uint8 -> [1, 3, H, W] float32 with the normalisation the weights were trained with."""
+    """HxWx3 uint8 -> [1, 3, H, W] float32 with the normalization the weights were trained with."""
     x = (pixels_u8.astype(np.float32) - 127.0) / 128.0
     return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)[None]))
 
@@ -128,7 +128,7 @@ def main():
         json.dump({"normalization": "(pixel - 127) / 128, RGB, NCHW", "images": list(GOLDEN_PHOTOS),
                    "results": results}, file, indent=1)
 
-    # Decoding + normalisation alone, and the pooled 1280-d features.
+    # Decoding + normalization alone, and the pooled 1280-d features.
     chelsea = model_input(np.array(Image.open(os.path.join(out, "images", "chelsea.png")).convert("RGB")))
     write_floats(os.path.join(out, "chelsea_input_nchw.f32"), chelsea.numpy())
     with torch.no_grad():
@@ -138,7 +138,7 @@ def main():
         assert torch.allclose(model._fc(pooled), model(chelsea), atol=1e-5)
     write_floats(os.path.join(out, "chelsea_pooled_features.f32"), pooled[0].numpy())
 
-    # d CE(logits, 284) / d normalised input, eval mode, batch of one.
+    # d CE(logits, 284) / d normalized input, eval mode, batch of one.
     x = chelsea.clone().requires_grad_(True)
     loss = F.cross_entropy(model(x), torch.tensor([284]))
     loss.backward()

@@ -8,7 +8,7 @@ import TransferLab
 /// "head" — is trained. Make a `Dense` layer from the embedding size to `classCount` logits and train it with
 /// the library's `Trainer` (cross-entropy, `Adam`) on `features`.
 ///
-/// The grader gives you real embeddings: Lite0 features of a few Fashion-MNIST pictures per class (grey copied
+/// The grader gives you real embeddings: Lite0 features of a few Fashion-MNIST pictures per class (gray copied
 /// to RGB, 112×112). Then it measures your head on pictures it held back, which you never see: its test
 /// accuracy must reach a stated bar, a little below what the lesson's own head reaches.
 ///

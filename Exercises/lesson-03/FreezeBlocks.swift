@@ -7,7 +7,7 @@ import TransferLab
 ///   - the classifier (`model.classifier`), always;
 ///   - when `trainableBlocks > 0`, also the last `trainableBlocks` MBConv blocks (`model.blocks`) and the 1×1 head
 ///     convolution after them (named "_conv_head" in `model.namedLayers`) with its BatchNorm ("_bn1");
-/// and keep *every* BatchNorm layer frozen, so that it normalises with its ImageNet running statistics even while
+/// and keep *every* BatchNorm layer frozen, so that it normalizes with its ImageNet running statistics even while
 /// training (a trainable BatchNorm would overwrite them with the statistics of a few small batches).
 ///
 /// `freeze()`, `unfreeze()`, `freezeBatchNorm()` and `batchNormLayers` work on any layer and its children.

@@ -2,7 +2,7 @@ import ExerciseSupport
 
 /// Lesson 06 · One step towards the ideal cat
 ///
-/// The lesson's optimisation loop, one step of plain gradient descent on the image itself, with a
+/// The lesson's optimization loop, one step of plain gradient descent on the image itself, with a
 /// total-variation penalty that keeps it smooth:
 ///   next = image - learningRate * (classGradient + tvWeight * totalVariationGradient(image))
 /// then clip every value into [0, 1] so it stays a picture. `classGradient` is d CE(f(image), cat) /

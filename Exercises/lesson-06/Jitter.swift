@@ -2,7 +2,7 @@ import ExerciseSupport
 
 /// Lesson 06 · Jitter by rolling
 ///
-/// Feature-visualisation practice: between steps, shift the image a few pixels so the ideal cat
+/// Feature-visualization practice: between steps, shift the image a few pixels so the ideal cat
 /// cannot hide in a fixed high-frequency pattern. Roll it like `torch.roll`: the pixel at (x, y)
 /// moves to ((x + right) mod width, (y + down) mod height), and what leaves one edge comes back at
 /// the opposite edge. Shifts may be negative or larger than the picture.

@@ -3,7 +3,7 @@ import TransferLab
 
 /// Lesson 06 · Lab: a smooth ideal image on the real Lite0
 ///
-/// Grow, from grey noise, a `size`×`size` picture that the real pretrained network is sure shows class
+/// Grow, from gray noise, a `size`×`size` picture that the real pretrained network is sure shows class
 /// `target` — and that is smooth rather than noise. Gradient descent on the pixels with the network frozen:
 /// the loss is the cross-entropy towards `target` plus λ times `totalVariation(_:)` of the pixels (lesson 6:
 /// the total variation divided by the number of values, so λ in the hundreds or thousands matters).

@@ -1,9 +1,10 @@
 // Lesson 1 — Pretrained models.
 //
 // A network trained for weeks on ImageNet's 1.28 million photos is a reusable asset: load its weights and it
-// recognises a thousand kinds of things in photos it has never seen. This lesson loads the real EfficientNet-Lite0,
-// prepares photos exactly as its training data was prepared, classifies them, shows what goes wrong when the
-// preparation is off, and compares the families of pretrained networks by size and accuracy.
+// recognizes a thousand kinds of things in photos it has never seen. This lesson loads the real EfficientNet-Lite0,
+// prepares photos exactly as its training data was prepared, classifies them, looks at what a closed set of 1000
+// labels cannot say, shows what goes wrong when the preparation is off, and compares the families of pretrained
+// networks by size and accuracy.
 
 import TransferLab
 import Foundation
@@ -16,41 +17,38 @@ let assets = Assets.standard
 book.section("What a pretrained model is")
 book.prose("""
     A convolutional network is a long chain of filters. Trained on ImageNet — 1.28 million labelled photos in 1000 \
-    classes — its early filters learn edges and colours, its middle ones textures and parts, its last ones whole \
+    classes — its early filters learn edges and colors, its middle ones textures and parts, its last ones whole \
     objects. The values of those filters, the *weights*, are the expensive part: weeks of computing. A pretrained \
     model is simply the architecture plus those published weights.
-    """)
-book.prose("""
+
     We use EfficientNet-Lite0, a small, fast network designed for phones. Its weights come from a PyTorch checkpoint \
     that `Scripts/setup` fetched from a Python package; TransferLab reads that file directly, without Python.
     """)
-
-let model = try book.cell {
+let model = book.cell {
     let model = try EfficientNetLite0.pretrained()
-    print("parameters:", model.parameterCount)
+    print("parameters:", model.parameterCount.formatted())
     print("layers with weights:", model.namedLayers.filter { !$0.layer.ownParameters.isEmpty }.count)
     print("checkpoint tensors:", model.namedParameters.count)
+    book.metric("lite0_parameters", model.parameterCount)
     return model
 }
 book.prose("""
     The network has \(model.parameterCount.formatted()) learned parameters, stored with BatchNorm's running \
-    statistics in \
-    \(model.namedParameters.count) named tensors, each loaded by the name it has in the PyTorch file \
+    statistics in \(model.namedParameters.count) named tensors, each loaded by the name it has in the PyTorch file \
     (for instance `_blocks.3._depthwise_conv.weight`). At four bytes per parameter that is \
-    \(String(format: "%.1f", Double(model.parameterCount) * 4 / 1_000_000)) MB of numbers.
+    \((Double(model.parameterCount) * 4 / 1_000_000).formatted(.fixed(1))) MB of numbers.
     """)
-book.metric("lite0_parameters", model.parameterCount)
 
 // MARK: - Preparing a photo
 
 book.section("Preparing a photo the way the network expects")
 book.prose("""
     A pretrained network only understands inputs prepared exactly like its training data. For Lite0 that means \
-    three steps: crop the largest centred square, shrink it to 224×224 pixels with a bilinear filter, and map each \
-    colour value p from [0, 1] to (255·p − 127) / 128, which lies in [−1, 1]. The model carries these settings in \
+    three steps: crop the largest centered square, shrink it to 224×224 pixels with a bilinear filter, and map each \
+    color value p from [0, 1] to (255·p − 127) / 128, which lies in [−1, 1]. The model carries these settings in \
     its `preprocessing` property and applies them itself, so no caller can forget them.
     """)
-let cat = try book.cell {
+let cat = book.cell {
     let photo = try Image(contentsOf: try assets.photo("chelsea.png"))
     let square = photo.centerCropped()
     let input = model.preprocessing.framed(photo)
@@ -59,7 +57,7 @@ let cat = try book.cell {
     let values = model.preprocessing.normalized(Tensor(input))
     print("network input range:", values.min(), "…", values.max())
     book.figure(ImageGrid(title: "From photo to network input", images: [photo, square, input],
-                          captions: ["original \(photo.width)×\(photo.height)", "centre square", "224×224 input"],
+                          captions: ["original \(photo.width)×\(photo.height)", "center square", "224×224 input"],
                           cellWidth: 220),
                 name: "preprocessing", caption: "The three framing steps applied to chelsea.png.")
     return photo
@@ -78,87 +76,150 @@ book.prose("""
     that sum to one; the five largest are its top-5 answer. Here are the sample photos from the course assets.
     """)
 let photoNames = book.isQuick ? ["chelsea.png", "dog.jpg", "giraffe.jpg"] : assets.photoNames()
-let photos = try book.cell {
-    try photoNames.map { try Image(contentsOf: try assets.photo($0)) }
-}
-let predictions = book.cell {
+let (photos, predictions) = book.cell {
+    let photos = try photoNames.map { try Image(contentsOf: try assets.photo($0)) }
     let predictions = model.classify(photos, top: 5)
     for (name, top) in zip(photoNames, predictions) {
         print(name.padding(toLength: 22, withPad: " ", startingAt: 0),
-              top.prefix(3).map { "\($0.label) \(percent($0.probability))" }.joined(separator: ", "))
+              top.prefix(3).map(\.description).joined(separator: ", "))
+        let stem = name.split(separator: ".")[0].replacingOccurrences(of: "-", with: "_")
+        book.metric("top1_index_\(stem)", top[0].index)
+        book.metric("top1_probability_\(stem)", top[0].probability)
     }
-    return predictions
+    return (photos, predictions)
 }
-book.figure(ImageGrid(title: "What the network sees, and its first answer",
-                      images: photos.map(model.preprocessing.framed),
-                      captions: predictions.map { "\($0[0].label) (\(percent($0[0].probability, decimals: 0)))" },
-                      columns: min(4, photos.count)),
-            name: "photos-top1", caption: "Each sample photo as the network sees it, with its most probable class.")
-
-let catTop = predictions[photoNames.firstIndex(of: "chelsea.png")!]
+book.cell {
+    book.figure(ImageGrid(title: "What the network sees, and its first answer",
+                          images: photos.map(model.preprocessing.framed),
+                          captions: predictions.map { "\($0[0].label) (\($0[0].probability.formatted(.percent(0))))" },
+                          columns: min(4, photos.count)),
+                name: "photos-top1",
+                caption: "Each sample photo as the network sees it, with its most probable class.")
+    for (name, top) in zip(photoNames, predictions)
+    where ["chelsea.png", "dog.jpg", "giraffe.jpg", "coffee.png"].contains(name) {
+        book.figure(BarChart(title: "\(name) — top-5", labels: top.map(\.label),
+                             values: top.map { Double($0.probability) },
+                             valueFormat: .percent(decimals: 1), xRange: 0...1, highlighted: [0]),
+                    name: "top5-\(name.split(separator: ".")[0])", caption: "Top-5 classes for \(name).")
+    }
+}
+let answers = Dictionary(uniqueKeysWithValues: zip(photoNames, predictions))
+let catTop = answers["chelsea.png"]!
+let catShare = catTop.filter { (281...285).contains($0.index) }.map(\.probability).reduce(0, +)
 book.prose("""
-    For the cat the answer is "\(catTop[0].label)" at \(percent(catTop[0].probability)), followed by \
-    "\(catTop[1].label)" at \(percent(catTop[1].probability)) and "\(catTop[2].label)" at \
-    \(percent(catTop[2].probability)). The network is not sure *which* cat, and that is honest: the three classes \
-    differ in details a 224-pixel photo barely shows. Together the cat classes hold \
-    \(percent(catTop.filter { (281...285).contains($0.index) }.map(\.probability).reduce(0, +))) of the probability.
+    For the cat the answer is "\(catTop[0])", followed by "\(catTop[1])" and "\(catTop[2])". The network is not \
+    sure *which* cat, and that is honest: the classes differ in details a 224-pixel photo barely shows. Together \
+    the cat classes (ImageNet 281–285) hold \(catShare.formatted(.percent(1))) of the probability.
     """)
-let charted = ["chelsea.png", "dog.jpg", "giraffe.jpg", "coffee.png"]
-for (name, top) in zip(photoNames, predictions) where charted.contains(name) {
-    let stem = String(name.split(separator: ".")[0])
-    book.figure(BarChart(title: "\(name) — top-5", labels: top.map(\.label),
-                         values: top.map { Double($0.probability) },
-                         valueFormat: .percent(decimals: 1), xRange: 0...1, highlighted: [0]),
-                name: "top5-\(stem)", caption: "Top-5 classes for \(name).")
+
+// MARK: - A closed set of labels
+
+book.section("A closed set of 1000 labels")
+book.prose("""
+    The network can only answer with one of its 1000 classes. Whatever is not among them it still names, with one \
+    of the labels it has. Which of our photos' subjects does ImageNet know?
+    """)
+let missing = book.cell {
+    var missing: [String] = []
+    for word in ["giraffe", "person", "astronaut", "horse"] {
+        let classes = ImageNet.labels.filter { $0.localizedCaseInsensitiveContains(word) }
+        print("\(word):", classes.isEmpty ? "no class" : classes.joined(separator: ", "))
+        if classes.isEmpty { missing.append(word) }
+    }
+    return missing
 }
-for (name, top) in zip(photoNames, predictions) {
-    let stem = String(name.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "_")
-    book.metric("top1_index_\(stem)", top[0].index)
-    book.metric("top1_probability_\(stem)", top[0].probability)
+let giraffeTop = answers["giraffe.jpg"]!
+book.prose("""
+    \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) match no label at all ("horse" only appears inside \
+    "horse cart"; the one horse class is the chestnut coat, "sorrel"). So the giraffe photo cannot be called a \
+    giraffe: the network answers "\(giraffeTop[0])", the nearest thing it knows, then "\(giraffeTop[1])". A \
+    pretrained classifier is only as wide as its label set; giving it new classes is what the next lessons do.
+    """)
+book.metric("top1_label_giraffe", giraffeTop[0].label)
+
+book.prose("""
+    To score the network we need to say what each photo shows, in ImageNet's words. Any of the listed classes \
+    counts as right; photos whose subject has no class are left out:
+    """)
+// listing: subjects
+/// What each photo shows, as ImageNet class names (any of them counts as right). Left out: the giraffe, the
+/// person and the astronaut (no class), and kite.jpg, a toy kite: ImageNet's "kite" is the bird of prey.
+let subjects: [String: [String]] = [
+    "chelsea.png": ["tabby", "tiger cat", "Persian cat", "Siamese cat", "Egyptian cat"],
+    "dog.jpg": Array(ImageNet.labels[151...268]),   // the 118 dog breeds
+    "eagle.jpg": ["bald eagle", "kite", "vulture"],
+    "coffee.png": ["espresso", "cup", "coffee mug"],
+    "motorcycle_left.png": ["moped", "motor scooter"],
+    "rocket.jpg": ["missile", "projectile", "space shuttle"],
+    "horses.jpg": ["sorrel"],
+]
+// end listing
+book.listing("subjects")
+let (top1, top5) = book.cell {
+    let scored = photoNames.filter { subjects[$0] != nil }
+    func accuracy(top k: Int) -> Double {
+        let hits = scored.filter { name in answers[name]!.prefix(k).contains { subjects[name]!.contains($0.label) } }
+        return Double(hits.count) / Double(scored.count)
+    }
+    print("photos scored:", scored.count)
+    print("top-1 accuracy:", accuracy(top: 1).formatted(.percent(0)),
+          " top-5 accuracy:", accuracy(top: 5).formatted(.percent(0)))
+    print("a random guess of one class:", (1 / Double(ImageNet.labels.count)).formatted(.percent(1)))
+    book.metric("top1_accuracy", accuracy(top: 1))
+    book.metric("top5_accuracy", accuracy(top: 5))
+    return (accuracy(top: 1), accuracy(top: 5))
 }
+book.prose("""
+    Top-1 is right on \(top1.formatted(.percent(0))) of the photos it can be scored on and top-5 on \
+    \(top5.formatted(.percent(0))), against \((1 / Double(ImageNet.labels.count)).formatted(.percent(1))) for a \
+    random guess of one class in 1000 (\((5 / Double(ImageNet.labels.count)).formatted(.percent(1))) for five \
+    guesses). A handful of photos is no benchmark, but the gap to chance is the point: the weights carry real \
+    knowledge. Top-5 is the kinder score because ImageNet's classes overlap (a tabby is also a "tiger cat")\
+    \(top5 > top1 ? "." : "; here it adds nothing: what top-1 misses, all five miss.")
+    """)
 
 // MARK: - When preprocessing is wrong
 
 book.section("What goes wrong without the right preprocessing")
 book.prose("""
-    Three mistakes are common. One: normalising with torchvision's ImageNet mean and standard deviation, which is \
+    Three mistakes are common. One: normalizing with torchvision's ImageNet mean and standard deviation, which is \
     right for torchvision's models but not for these weights (they come from TensorFlow's Lite models). Two: \
-    squashing the whole photo to a square instead of cropping. Three: forgetting normalisation, feeding [0, 1] values. \
-    We try each on the same photos.
+    squashing the whole photo to a square instead of cropping. Three: forgetting normalization, feeding [0, 1] \
+    values. We try each on the same photos.
     """)
-let correct = model.preprocessing
 let variants: [(name: String, preprocessing: Preprocessing)] = [
     ("mean/std", Preprocessing(inputSize: 224, framing: .centerSquareThenResize, normalization: .imageNet)),
     ("squashed", Preprocessing(inputSize: 224, framing: .squash, normalization: .centeredOn127)),
-    ("no normalisation", Preprocessing(inputSize: 224, framing: .centerSquareThenResize, normalization: .none)),
+    ("no normalization", Preprocessing(inputSize: 224, framing: .centerSquareThenResize, normalization: .none)),
 ]
 let wrong = book.cell {
-    var results: [[Prediction]] = []
-    for variant in variants {
+    let correct = model.preprocessing
+    defer { model.preprocessing = correct }
+    return variants.map { variant in
         model.preprocessing = variant.preprocessing
-        results.append(model.classify(photos, top: 1).map { $0[0] })
+        return model.classify(photos, top: 1).map { $0[0] }
     }
-    model.preprocessing = correct
-    return results
 }
-book.table(headers: ["photo", "correct"] + variants.map(\.name),
-           rows: photoNames.indices.map { row in
-               [photoNames[row], describe(predictions[row][0])] + wrong.map { describe($0[row]) }
-           },
-           caption: "Top-1 class and probability under each preprocessing.")
-let changes = wrong.map { results in zip(results, predictions).filter { $0.0.index != $0.1[0].index }.count }
-let meanConfidence = { (values: [Prediction]) in values.map(\.probability).reduce(0, +) / Float(values.count) }
-book.prose("""
-    With the wrong statistics the top-1 class changes on \(changes[0]) of \(photos.count) photos, and the average \
-    top-1 confidence moves from \(percent(meanConfidence(predictions.map { $0[0] }))) to \
-    \(percent(meanConfidence(wrong[0]))). Squashing changes \(changes[1]) answers; skipping normalisation \
-    changes \(changes[2]). Nothing crashes and nothing warns: the network answers confidently either way. That is \
-    why TransferLab makes preprocessing part of the model's type.
-    """)
+let changes = book.cell {
+    book.table(headers: ["photo", "correct"] + variants.map(\.name),
+               rows: photoNames.indices.map { row in
+                   [photoNames[row], predictions[row][0].description] + wrong.map { $0[row].description }
+               },
+               caption: "Top-1 class and probability under each preprocessing.")
+    return wrong.map { results in zip(results, predictions).filter { $0.0.index != $0.1[0].index }.count }
+}
 for (variant, count) in zip(variants, changes) {
     let key = variant.name.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "/", with: "_")
     book.metric("top1_changes_\(key)", count)
 }
+let meanConfidence = { (values: [Prediction]) in values.map(\.probability).reduce(0, +) / Float(values.count) }
+book.prose("""
+    With the wrong statistics the top-1 class changes on \(changes[0]) of \(photos.count) photos, and the average \
+    top-1 confidence moves from \(meanConfidence(predictions.map { $0[0] }).formatted(.percent(1))) to \
+    \(meanConfidence(wrong[0]).formatted(.percent(1))). Squashing changes \(changes[1]) answers; skipping \
+    normalization changes \(changes[2]). Nothing crashes and nothing warns: the network answers confidently either \
+    way. That is why TransferLab makes preprocessing part of the model's type.
+    """)
 
 // MARK: - The families
 
@@ -170,22 +231,23 @@ book.prose("""
     `lab classify --model NAME --weights FILE`).
     """)
 let family = book.cell {
-    Architecture.allCases.map { architecture in (architecture, architecture.build().parameterCount) }
+    let family = Architecture.allCases.map { architecture in (architecture, architecture.build().parameterCount) }
+    book.table(headers: ["model", "parameters", "size (float32)", "pretrained here"],
+               rows: family.map { architecture, count in
+                   [architecture.rawValue, count.formatted(),
+                    (Double(count) * 4 / 1_048_576).formatted(.fixed(1)) + " MB",
+                    architecture.hasPretrainedWeights ? "yes" : "random weights"]
+               },
+               caption: "Parameter counts from the built models.")
+    for (architecture, count) in family { book.metric("parameters_\(architecture.rawValue)", count) }
+    return family
 }
-book.table(headers: ["model", "parameters", "size (float32)", "pretrained here"],
-           rows: family.map { architecture, count in
-               [architecture.rawValue, count.formatted(), String(format: "%.1f MB", Double(count) * 4 / 1_048_576),
-                architecture.hasPretrainedWeights ? "yes" : "random weights"]
-           },
-           caption: "Parameter counts from the built models.")
-for (architecture, count) in family { book.metric("parameters_\(architecture.rawValue)", count) }
-if let largest = family.max(by: { $0.1 < $1.1 }), let smallest = family.min(by: { $0.1 < $1.1 }) {
-    book.prose("""
-        The largest, \(largest.0.rawValue), has \(String(format: "%.0f", Double(largest.1) / Double(smallest.1)))× \
-        the parameters of the smallest, \(smallest.0.rawValue). Size is not the same as accuracy, as the next \
-        figure shows.
-        """)
-}
+let largest = family.max { $0.1 < $1.1 }!, smallest = family.min { $0.1 < $1.1 }!
+book.prose("""
+    The largest, \(largest.0.rawValue), has \((Double(largest.1) / Double(smallest.1)).formatted(.fixed(0)))× \
+    the parameters of the smallest, \(smallest.0.rawValue). Size is not the same as accuracy, as the next figure \
+    shows.
+    """)
 
 // MARK: - Accuracy against size
 
@@ -193,29 +255,36 @@ book.section("Accuracy against size")
 book.prose("""
     Published ImageNet top-1 accuracies (the original course's table; torchvision's model cards for VGG16 and \
     MobileNetV2; the EfficientNet-Lite release for Lite0) tell the rest of the story: newer designs reach more \
-    accuracy per parameter, and the largest networks \
-    buy their last points with many times the size. These numbers are quoted from those publications, not \
-    measured here: evaluating on ImageNet's 50,000 validation photos needs the dataset, which no package ships.
+    accuracy per parameter, and the largest networks buy their last points with many times the size. These \
+    numbers are quoted from those publications, not measured here: evaluating on ImageNet's 50,000 validation \
+    photos needs the dataset, which no package ships.
     """)
-let published: [(name: String, parameters: Double, top1: Double)] = [
-    ("EfficientNet-Lite0", 4.7, 75.1), ("MobileNetV2", 3.5, 71.9), ("MobileNetV3", 5.4, 75.6),
-    ("EfficientNetB0", 5.3, 77.1), ("ResNet50", 25.6, 80.4), ("VGG16", 138.4, 71.6),
-    ("EfficientNetV2-M", 54.4, 85.1), ("ConvNeXt-L", 198.0, 86.6),
-]
-book.figure(ScatterPlot(title: "ImageNet top-1 accuracy against size (published)", xLabel: "parameters (millions)",
-                        yLabel: "top-1 accuracy (%)",
-                        groups: [ScatterGroup(name: "published top-1", x: published.map(\.parameters),
-                                              y: published.map(\.top1), pointLabels: published.map(\.name))],
-                        xScale: .logarithmic),
-            name: "accuracy-vs-size", caption: "Published ImageNet top-1 accuracy against parameter count (log scale).")
+book.cell {
+    let published: [(name: String, parameters: Double, top1: Double)] = [
+        ("EfficientNet-Lite0", 4.7, 75.1), ("MobileNetV2", 3.5, 71.9), ("MobileNetV3", 5.4, 75.6),
+        ("EfficientNetB0", 5.3, 77.1), ("ResNet50", 25.6, 80.4), ("VGG16", 138.4, 71.6),
+        ("EfficientNetV2-M", 54.4, 85.1), ("ConvNeXt-L", 198.0, 86.6),
+    ]
+    book.figure(ScatterPlot(title: "ImageNet top-1 accuracy against size (published)",
+                            xLabel: "parameters (millions)",
+                            yLabel: "top-1 accuracy (%)",
+                            groups: [ScatterGroup(name: "published top-1", x: published.map(\.parameters),
+                                                  y: published.map(\.top1), pointLabels: published.map(\.name))],
+                            xScale: .logarithmic),
+                name: "accuracy-vs-size",
+                caption: "Published ImageNet top-1 accuracy against parameter count (log scale).")
+}
 
 // MARK: - Summary
 
 book.summary([
-    "A pretrained model is an architecture plus published weights; "
-        + "Lite0 has \(model.parameterCount.formatted()) parameters.",
-    "Its inputs must be prepared as in training: centre square, 224×224, (255·p − 127)/128.",
-    "On the cat photo it answers \"\(catTop[0].label)\" (\(percent(catTop[0].probability))).",
+    "A pretrained model is an architecture plus published weights; Lite0 has \(model.parameterCount.formatted()) "
+        + "parameters.",
+    "Its inputs must be prepared as in training: center square, 224×224, (255·p − 127)/128.",
+    "On the cat photo it answers \"\(catTop[0])\"; the giraffe, which ImageNet has no class for, becomes "
+        + "\"\(giraffeTop[0].label)\".",
+    "Top-5 was right on \(top5.formatted(.percent(0))) of the scored photos, against "
+        + "\((1 / Double(ImageNet.labels.count)).formatted(.percent(1))) for a guess.",
     "Wrong statistics changed \(changes[0]) of \(photos.count) answers without any warning.",
 ])
 book.exercises([
@@ -224,8 +293,3 @@ book.exercises([
 ])
 book.gradedExercises()
 book.finish()
-
-// MARK: - Helpers
-
-func percent(_ value: Float, decimals: Int = 1) -> String { String(format: "%.\(decimals)f%%", value * 100) }
-func describe(_ prediction: Prediction) -> String { "\(prediction.label) \(percent(prediction.probability))" }

@@ -1,7 +1,7 @@
 // Lesson 4 — Data augmentation.
 //
-// A few labelled pictures are easy to memorise and hard to generalise from. Augmentation makes new training
-// pictures from old ones by changes that keep the label: mirror, turn, zoom, recolour, hide a patch, or blend two
+// A few labelled pictures are easy to memorize and hard to generalise from. Augmentation makes new training
+// pictures from old ones by changes that keep the label: mirror, turn, zoom, recolor, hide a patch, or blend two
 // pictures and their labels. This lesson shows every transform on one photo, then trains the same small network on
 // a few hundred Fashion-MNIST images with and without augmentation and compares the train/validation gap.
 // Run with `swift run lesson-04` (`--quick` for a short run).
@@ -12,66 +12,6 @@ import Foundation
 let book = Notebook(lesson: 4, title: "Data augmentation")
 let quick = book.isQuick
 
-/// "97.3%".
-func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
-
-/// The first `perClass` images of each class, in a seeded random order, from the Fashion-MNIST `split`
-/// ("train" or "t10k") in `folder`: `[N, 28, 28, 3]` pixels in [0, 1] (grey copied to three channels) and labels.
-func fashionMNIST(folder: String, split: String, perClass: Int, seed: UInt64) throws -> TensorDataset {
-    let images = try readIDX("\(folder)/\(split)-images-idx3-ubyte.gz")
-    let labels = try readIDX("\(folder)/\(split)-labels-idx1-ubyte.gz")
-    guard images.dimensions.count == 3, images.dimensions[1] == 28, images.dimensions[2] == 28,
-          labels.dimensions == [images.dimensions[0]] else {
-        throw LessonError("unexpected Fashion-MNIST shapes \(images.dimensions) and \(labels.dimensions)")
-    }
-    var generator = SeededGenerator(seed: seed)
-    let order = Array(0..<images.dimensions[0]).shuffled(using: &generator)
-    var chosen: [Int] = [], counts = [Int](repeating: 0, count: 10)
-    for index in order where counts[Int(labels.bytes[index])] < perClass {
-        counts[Int(labels.bytes[index])] += 1
-        chosen.append(index)
-    }
-    var pixels: [Float] = []
-    pixels.reserveCapacity(chosen.count * 28 * 28 * 3)
-    for index in chosen {
-        for value in images.bytes[(index * 784)..<((index + 1) * 784)] {
-            let level = Float(value) / 255
-            pixels.append(level); pixels.append(level); pixels.append(level)
-        }
-    }
-    return TensorDataset(inputs: Tensor(shape: [chosen.count, 28, 28, 3], scalars: pixels),
-                         labels: chosen.map { Int(labels.bytes[$0]) })
-}
-
-/// The dimensions and bytes of a gzip-compressed IDX file (the MNIST format: big-endian header, unsigned bytes).
-// TODO: use the Fashion-MNIST loader of Sources/Vision/Data once it is merged; this one exists so the lesson
-// does not wait for it, and leans on the system's gzip for decompression.
-func readIDX(_ path: String) throws -> (dimensions: [Int], bytes: [UInt8]) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["gzip", "-dc", path]
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-    process.waitUntilExit()
-    guard process.terminationStatus == 0, data.count >= 4, data[0] == 0, data[1] == 0, data[2] == 0x08 else {
-        throw LessonError("\(path) is not a gzip-compressed IDX file of bytes")
-    }
-    let rank = Int(data[3])
-    let dimensions = (0..<rank).map { axis in
-        data[(4 + 4 * axis)..<(8 + 4 * axis)].reduce(0) { $0 << 8 | Int($1) }
-    }
-    let start = 4 + 4 * rank
-    guard data.count == start + dimensions.reduce(1, *) else { throw LessonError("\(path) is truncated") }
-    return (dimensions, Array(data[start...]))
-}
-
-struct LessonError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// The label-preserving changes for small clothes photos: shift by up to 2 pixels and turn by up to 8°. The
 /// background is black, so that is the fill. (No mirror: every shoe in Fashion-MNIST points left, so a mirrored
 /// shoe is a picture the test set never shows.)
@@ -81,7 +21,7 @@ let clothes = Pipeline([RandomCrop(width: 28, height: 28, padding: 2), RandomRot
 
 book.section("More pictures from the same pictures")
 book.prose("""
-    A network with a hundred thousand weights and a few hundred training pictures can simply memorise them: \
+    A network with a hundred thousand weights and a few hundred training pictures can simply memorize them: \
     training accuracy reaches 100% while accuracy on new pictures stalls. Collecting and labelling more pictures is \
     the real cure, and it is expensive. **Data augmentation** is the cheap one: every time a picture is used for \
     training, show a randomly changed copy whose label is still right. A mirrored jacket is still a jacket; a \
@@ -99,7 +39,7 @@ book.prose("""
     Each augmentation is a value with fixed settings whose randomness comes from a seeded generator, so a figure \
     (and a training run) is reproducible. Here each one is applied once to `chelsea.png`:
     """)
-let (photo, cup) = try book.cell { () -> (Image, Image) in
+let (photo, cup) = book.cell { () -> (Image, Image) in
     let frame = { (name: String) in
         try Image(contentsOf: try Assets.standard.photo(name)).centerCropped().resized(width: 224, height: 224)
     }
@@ -116,7 +56,9 @@ let gallery = book.cell { () -> [(String, Image)] in
         mixUp = MixUp(alpha: 1).mixed(pair, partners: [1, 0], using: &generator)
     }
     let cutMix = CutMix(alpha: 1).mixed(pair, partners: [1, 0], using: &generator)
-    let share = { (mixed: MixedBatch) in String(format: "cat %.2f, cup %.2f", mixed.lambda, 1 - mixed.lambda) }
+    let share = { (mixed: MixedBatch) in
+        "cat \(mixed.lambda.formatted(.fixed(2))), cup \((1 - mixed.lambda).formatted(.fixed(2)))"
+    }
     return [
         ("original", photo),
         ("horizontal flip", RandomHorizontalFlip(probability: 1)(photo, using: &generator)),
@@ -142,7 +84,7 @@ book.prose("""
     MixUp and CutMix are different in kind: they combine *two* pictures and blend their labels by the same share. \
     MixUp averages the pixels (here \(gallery[9].0.split(separator: "\n")[1])); CutMix pastes a rectangle of the \
     other picture and mixes the labels by area (here \(gallery[10].0.split(separator: "\n")[1])). RandAugment picks N \
-    operations at random from a fixed list (rotate, shear, translate, solarize, posterize, equalize, colour, …) at one \
+    operations at random from a fixed list (rotate, shear, translate, solarize, posterize, equalize, color, …) at one \
     shared magnitude M; AutoAugment applies one of 25 pairs of operations that a search found to work on ImageNet.
     """)
 
@@ -162,27 +104,26 @@ let perClass = quick ? 10 : 25
 let validationPerClass = quick ? 30 : 100
 book.prose("""
     To see what augmentation buys we need a model that overfits. Fashion-MNIST (read from \
-    `Assets/data/fashion-mnist`) has 70,000 grey 28×28 photos of clothes in 10 classes; we keep only \
-    \(perClass) per class for training, so a small network can memorise them, and hold out \(validationPerClass) \
+    `Assets/data/fashion-mnist`) has 70,000 gray 28×28 photos of clothes in 10 classes; we keep only \
+    \(perClass) per class for training, so a small network can memorize them, and hold out \(validationPerClass) \
     test photos per class for validation. Every photo becomes three equal channels, so the same `Image` \
     augmentations apply.
     """)
-let classNames = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag",
-                  "ankle boot"]
-let (train, validation) = try book.cell { () -> (TensorDataset, TensorDataset) in
-    let folder = try Assets.standard.path("data/fashion-mnist")
-    let train = try fashionMNIST(folder: folder, split: "train", perClass: perClass, seed: book.seed)
-    let validation = try fashionMNIST(folder: folder, split: "t10k", perClass: validationPerClass, seed: book.seed)
+let (train, validation) = book.cell {
+    let trainingSet = try FashionMNIST.load(.training), testSet = try FashionMNIST.load(.test)
+    let train = try trainingSet.tensors(
+        at: balancedSample(labels: trainingSet.labels, perClass: perClass, seed: book.seed), size: 28)
+    let validation = try testSet.tensors(
+        at: balancedSample(labels: testSet.labels, perClass: validationPerClass, seed: book.seed), size: 28)
     print("training: \(train.inputs.shape), validation: \(validation.inputs.shape)")
     return (train, validation)
 }
 book.cell {
-    let firstOfEach = (0..<10).map { c in train.labels.firstIndex(of: c)! }
-    let samples = firstOfEach.map { Image(train.inputs, index: $0) }
+    let samples = (0..<10).map { c in Image(train.inputs, index: train.labels.firstIndex(of: c)!) }
     var generator = SeededGenerator(seed: book.seed &+ 11)
     let augmented = samples.map { clothes($0, using: &generator) }
     book.figure(ImageGrid(title: "Training samples and one augmented copy of each", images: samples + augmented,
-                          captions: classNames + classNames.map { _ in "shifted, turned" }, columns: 10,
+                          captions: FashionMNIST.classNames + samples.map { _ in "shifted, turned" }, columns: 10,
                           cellWidth: 84),
                 name: "fashion-samples",
                 caption: "Top: one training photo per class. Bottom: the same photos augmented.")
@@ -191,26 +132,15 @@ book.cell {
 // MARK: - Training with and without augmentation
 
 book.section("The same network, with and without augmentation")
+let epochs = quick ? 20 : 60
 book.prose("""
     The network is a small CNN: two 3×3 convolutions (32 and 64 channels) with ReLU and 2×2 max pooling, then a \
-    dense layer of 128 and the 10-way classifier: \(makeModel().parameterCount) weights for \(train.count) \
-    training photos, plenty to memorise them. Both runs start from the same \
-    weights, see the batches in the same order and use Adam with learning rate 10⁻³; the only difference is that \
-    the second run passes every batch through the augmentation pipeline first: a shift of up to 2 pixels and a \
-    turn of up to 8°. (We leave out the mirror: every shoe in Fashion-MNIST points left, so mirrored shoes would \
-    teach the network about pictures it will never be shown.) After every epoch we measure loss and accuracy on \
-    the *unchanged* training photos and on the validation photos.
+    dense layer of 128 and the 10-way classifier: \(smallCNN().parameterCount.formatted()) weights for \
+    \(train.count) training photos, plenty to memorize them.
     """)
-let epochs = quick ? 20 : 60
-
-/// Loss and accuracy per epoch on the training photos (unchanged) and on the validation photos.
-struct Curves {
-    var trainLoss: [Double] = [], trainAccuracy: [Double] = []
-    var validationLoss: [Double] = [], validationAccuracy: [Double] = []
-    var gap: Double { trainAccuracy.last! - validationAccuracy.last! }
-}
-
-func makeModel() -> Sequential {
+// listing: small-cnn
+/// The network every run trains, built afresh with the same seeds, so every run starts from the same weights.
+func smallCNN() -> Sequential {
     Sequential(
         Conv2D(inputChannels: 3, outputChannels: 32, kernelSize: 3, padding: .same, seed: 1), Activation(relu),
         MaxPool2D(size: 2),
@@ -219,56 +149,69 @@ func makeModel() -> Sequential {
         Flatten(), Dense(inputSize: 64 * 7 * 7, outputSize: 128, seed: 3), Activation(relu),
         Dense(inputSize: 128, outputSize: 10, seed: 4))
 }
-
-/// Trains a fresh model for `epochs` epochs, passing each batch through `augmentation` and then `mixUp` when given.
-func train(label: String, augmentation: (any Augmentation)?, mixUp: MixUp? = nil) -> Curves {
-    let model = makeModel()
-    let parameters = model.trainableParameters
-    // A cosine decay to zero, so the last epochs settle instead of bouncing around at full learning rate.
-    let batchesPerEpoch = (train.count + 31) / 32
-    let optimizer = Adam(learningRate: 1e-3,
-                         schedule: CosineDecay(initialRate: 1e-3, decaySteps: epochs * batchesPerEpoch))
-    var order = SeededGenerator(seed: book.seed &+ 20), random = SeededGenerator(seed: book.seed &+ 21)
-    var curves = Curves()
-    let started = Date()
-    for epoch in 1...epochs {
-        for batch in train.batches(size: 32, shuffledWith: &order) {
-            var images = batch.inputs
-            // TODO: once the Trainer takes a per-batch transform, this loop can be `trainer.fit`.
-            if let augmentation { images = augmentation(images, using: &random) }
-            var mixed = LabelledBatch(images: images, classes: batch.labels, classCount: 10)
-            if let mixUp { mixed = mixUp(mixed, using: &random) }
-            withLearningPhase(.training) {
-                let loss = crossEntropy(logits: model(mixed.images), probabilities: mixed.labels)
-                optimizer.update(parameters, with: loss.gradients(for: parameters.map(\.value)))
-            }
-        }
-        let onTrain = Trainer.evaluate(model, on: train), onValidation = Trainer.evaluate(model, on: validation)
-        curves.trainLoss.append(onTrain.loss)
-        curves.trainAccuracy.append(onTrain.accuracy)
-        curves.validationLoss.append(onValidation.loss)
-        curves.validationAccuracy.append(onValidation.accuracy)
-        if epoch == 1 || epoch % max(1, epochs / 5) == 0 || epoch == epochs {
-            print(String(format: "%@ epoch %2d: train %.1f%%, validation %.1f%%  (%.0f s)", label, epoch,
-                         onTrain.accuracy * 100, onValidation.accuracy * 100, Date().timeIntervalSince(started)))
-        }
-    }
-    return curves
+// end listing
+book.listing("small-cnn")
+book.prose("""
+    Every run uses the library's `Trainer` with Adam (learning rate 10⁻³, cosine decay to zero so the last epochs \
+    settle) and sees the batches in the same order. The only difference is the trainer's `batchTransform`, which \
+    changes each batch before the forward pass: nothing, the shift-and-turn pipeline, or the pipeline followed by \
+    MixUp. After every epoch we measure loss and accuracy on the *unchanged* training photos and on the \
+    validation photos.
+    """)
+// listing: train
+/// Per-epoch loss and accuracy of one run on the unchanged training photos and on the validation photos.
+struct Curves {
+    var training: [Evaluation] = [], validation: [Evaluation] = []
+    var gap: Double { training.last!.accuracy - validation.last!.accuracy }
 }
 
-let plain = book.cell { train(label: "no augmentation", augmentation: nil) }
-let augmented = book.cell { train(label: "augmented", augmentation: clothes) }
+/// Trains a fresh `smallCNN()` for `epochs` epochs, passing every batch through `transform` first.
+func trainSmallCNN(_ label: String,
+                   transform: ((TensorDataset, inout SeededGenerator) -> TensorDataset)?) throws -> Curves {
+    let model = smallCNN()
+    let decay = CosineDecay(initialRate: 1e-3, decaySteps: epochs * ((train.count + 31) / 32))
+    let trainer = Trainer(model: model, optimizer: Adam(learningRate: 1e-3, schedule: decay), batchSize: 32,
+                          seed: book.seed &+ 20)
+    trainer.batchTransform = transform
+    var curves = Curves()
+    trainer.onEpochEnd = { log in
+        curves.training.append(trainer.evaluate(train))
+        curves.validation.append(trainer.evaluate(validation))
+        if log.epoch == 1 || log.epoch % max(1, epochs / 5) == 0 || log.epoch == epochs {
+            print("\(label) epoch \(log.epoch): train \(curves.training.last!.accuracy.formatted(.percent(1))),",
+                  "validation \(curves.validation.last!.accuracy.formatted(.percent(1)))")
+        }
+    }
+    try trainer.fit(train, epochs: epochs)
+    return curves
+}
+// end listing
+book.listing("train")
+let plain = book.cell { try trainSmallCNN("no augmentation", transform: nil) }
+let augmented = book.cell {
+    try trainSmallCNN("augmented") { batch, generator in
+        TensorDataset(inputs: clothes(batch.inputs, using: &generator), labels: batch.labels)
+    }
+}
 book.prose("""
     MixUp needs no knowledge of the task at all: it blends random pairs of training photos and their labels, so the \
-    network is trained to be less sure between classes. A third run adds it (α = 0.4) after the same pipeline:
+    network is trained to be less sure between classes. Its labels are no longer one class per photo but a blend of \
+    two, so the transform hands the trainer soft `targets`, and the trainer's loss becomes cross-entropy against \
+    those probabilities. A third run adds it (α = 0.4) after the same pipeline:
     """)
-let withMixUp = book.cell { train(label: "augmented + MixUp", augmentation: clothes, mixUp: MixUp(alpha: 0.4)) }
-
-try book.cell {
+let withMixUp = book.cell {
+    try trainSmallCNN("augmented + MixUp") { batch, generator in
+        let pictures = LabelledBatch(images: clothes(batch.inputs, using: &generator), classes: batch.labels,
+                                     classCount: 10)
+        let mixed = MixUp(alpha: 0.4)(pictures, using: &generator)
+        return TensorDataset(inputs: mixed.images, labels: batch.labels, targets: mixed.labels)
+    }
+}
+book.cell {
     func accuracyPlot(_ title: String, _ curves: Curves) -> LinePlot {
         LinePlot(title: title, xLabel: "epoch", yLabel: "accuracy",
-                 series: [LineSeries(name: "train", values: curves.trainAccuracy),
-                          LineSeries(name: "validation", values: curves.validationAccuracy, dashed: true)],
+                 series: [LineSeries(name: "train", values: curves.training.map(\.accuracy)),
+                          LineSeries(name: "validation", values: curves.validation.map(\.accuracy), dashed: true)],
                  yRange: 0...1, yFormat: .percent(decimals: 0))
     }
     let panels = try [accuracyPlot("Without augmentation", plain), accuracyPlot("With augmentation", augmented),
@@ -279,75 +222,80 @@ try book.cell {
                 name: "curves-side-by-side", caption: "The gap between the solid (train) and dashed (validation) "
                     + "curves is the overfitting.")
     let losses = LinePlot(title: "Validation loss", xLabel: "epoch", yLabel: "cross-entropy",
-                          series: [LineSeries(name: "no augmentation", values: plain.validationLoss),
-                                   LineSeries(name: "augmented", values: augmented.validationLoss),
-                                   LineSeries(name: "augmented + MixUp", values: withMixUp.validationLoss)])
+                          series: [LineSeries(name: "no augmentation", values: plain.validation.map(\.loss)),
+                                   LineSeries(name: "augmented", values: augmented.validation.map(\.loss)),
+                                   LineSeries(name: "augmented + MixUp", values: withMixUp.validation.map(\.loss))])
     book.figure(losses, name: "validation-loss", caption: "Validation loss per epoch for the three runs.")
 }
 
+// MARK: - Reading the curves
 
-let runs = [("no augmentation", plain), ("shift + turn", augmented), ("shift + turn + MixUp", withMixUp)]
-/// The index of the epoch with the highest validation accuracy.
-func bestEpoch(_ curves: Curves) -> Int {
-    curves.validationAccuracy.indices.max { curves.validationAccuracy[$0] < curves.validationAccuracy[$1] }!
-}
-book.table(headers: ["run", "train accuracy", "validation accuracy", "gap", "best validation (epoch)",
-                     "validation loss"],
-           rows: runs.map { name, curves in
-               [name, percent(curves.trainAccuracy.last!), percent(curves.validationAccuracy.last!),
-                String(format: "%.1f points", curves.gap * 100),
-                "\(percent(curves.validationAccuracy[bestEpoch(curves)])) (\(bestEpoch(curves) + 1))",
-                String(format: "%.3f", curves.validationLoss.last!)]
-           }, caption: "After \(epochs) epochs on \(train.count) training photos; validation on \(validation.count)")
-let plainBest = bestEpoch(plain), augmentedBest = bestEpoch(augmented)
-let lossRises = plain.validationLoss.last! > plain.validationLoss.min()! + 0.02
-// One standard error of an accuracy measured on n photos: √(p(1 − p)/n).
-let standardError = (plain.validationAccuracy.last! * (1 - plain.validationAccuracy.last!)
-    / Double(validation.count)).squareRoot()
-let difference = augmented.validationAccuracy.last! - plain.validationAccuracy.last!
-let accuracyVerdict = abs(difference) <= 2 * standardError
-    ? "With \(validation.count) validation photos one standard error is about " +
-      "\(String(format: "%.1f", standardError * 100)) points, so this difference is within the noise: at this " +
-      "scale augmentation is first of all a cure for overfitting."
-    : difference > 0
-    ? "That gain of \(String(format: "%.1f", difference * 100)) points is more than two standard errors " +
-      "(\(String(format: "%.1f", standardError * 100)) points each) on \(validation.count) validation photos."
-    : "That is \(String(format: "%.1f", -difference * 100)) points lower, more than two standard errors " +
-      "(\(String(format: "%.1f", standardError * 100)) points): in a short run the network that sees changing " +
-      "pictures has not caught up yet. Augmentation costs training time and pays off in longer runs."
-book.prose("""
-    Without augmentation the network ends at \(percent(plain.trainAccuracy.last!)) on its own training photos and \
-    \(percent(plain.validationAccuracy.last!)) on new ones: a gap of \(String(format: "%.0f", plain.gap * 100)) \
-    points. Its best validation accuracy came at epoch \(plainBest + 1)\(lossRises
-        ? ", and its validation loss ends well above its minimum: the network keeps getting more sure of its " +
-          "answers, the wrong ones included (overfitting shows in the loss before it shows in the accuracy)."
-        : ".")
-
-    With the shift and the turn, the training photos never look quite the same twice and cannot be memorised \
-    pixel by pixel: training accuracy reaches \(percent(augmented.trainAccuracy.last!)) and the gap \
-    \(augmented.gap < plain.gap ? "shrinks" : "is") to \(String(format: "%.0f", augmented.gap * 100)) points; \
-    the validation loss ends at \(String(format: "%.3f", augmented.validationLoss.last!)) against \
-    \(String(format: "%.3f", plain.validationLoss.last!)) without augmentation\(augmentedBest > plainBest
-        ? ", and the best epoch moves from \(plainBest + 1) to \(augmentedBest + 1): the model keeps learning longer"
-        : ""). With MixUp on top the gap is \(String(format: "%.0f", withMixUp.gap * 100)) points.
-
-    Validation accuracy itself moves from \(percent(plain.validationAccuracy.last!)) to \
-    \(percent(augmented.validationAccuracy.last!)) (MixUp: \(percent(withMixUp.validationAccuracy.last!))). \
-    \(accuracyVerdict)
-    """)
-
-for (key, curves) in [("baseline", plain), ("augmented", augmented), ("mixup", withMixUp)] {
-    book.metric("\(key)_train_accuracy", curves.trainAccuracy.last!)
-    book.metric("\(key)_validation_accuracy", curves.validationAccuracy.last!)
-    book.metric("\(key)_best_validation_accuracy", curves.validationAccuracy.max()!)
-    book.metric("\(key)_gap", curves.gap)
-    book.metric("\(key)_validation_loss", curves.validationLoss.last!)
-    book.metric("\(key)_validation_accuracy_per_epoch", curves.validationAccuracy)
-    book.metric("\(key)_train_accuracy_per_epoch", curves.trainAccuracy)
+let runs = [("baseline", "no augmentation", plain), ("augmented", "shift + turn", augmented),
+            ("mixup", "shift + turn + MixUp", withMixUp)]
+book.cell {
+    book.table(headers: ["run", "train accuracy", "validation accuracy", "gap", "best validation (epoch)",
+                         "validation loss"],
+               rows: runs.map { _, name, curves in
+                   let accuracies = curves.validation.map(\.accuracy)
+                   let best = accuracies.indices.max { accuracies[$0] < accuracies[$1] }!
+                   return [name, curves.training.last!.accuracy.formatted(.percent(1)),
+                           curves.validation.last!.accuracy.formatted(.percent(1)),
+                           (curves.gap * 100).formatted(.fixed(1)) + " points",
+                           "\(accuracies[best].formatted(.percent(1))) (\(best + 1))",
+                           curves.validation.last!.loss.formatted(.fixed(3))]
+               },
+               caption: "After \(epochs) epochs on \(train.count) training photos; validation on \(validation.count)")
+    for (key, _, curves) in runs {
+        book.metric("\(key)_train_accuracy", curves.training.last!.accuracy)
+        book.metric("\(key)_validation_accuracy", curves.validation.last!.accuracy)
+        book.metric("\(key)_best_validation_accuracy", curves.validation.map(\.accuracy).max()!)
+        book.metric("\(key)_gap", curves.gap)
+        book.metric("\(key)_validation_loss", curves.validation.last!.loss)
+        book.metric("\(key)_validation_accuracy_per_epoch", curves.validation.map(\.accuracy))
+        book.metric("\(key)_train_accuracy_per_epoch", curves.training.map(\.accuracy))
+    }
 }
 book.metric("images_per_class", perClass)
 book.metric("validation_images", validation.count)
 book.metric("epochs", epochs)
+
+let (before, after) = (plain.validation.last!, augmented.validation.last!)
+let bestEpochs = [plain, augmented].map { curves in
+    curves.validation.indices.max { curves.validation[$0].accuracy < curves.validation[$1].accuracy }! + 1
+}
+let lossRises = before.loss > plain.validation.map(\.loss).min()! + 0.02
+// One standard error of an accuracy measured on n photos: √(p(1 − p)/n).
+let standardError = (before.accuracy * (1 - before.accuracy) / Double(validation.count)).squareRoot()
+let difference = after.accuracy - before.accuracy
+let points = { (fraction: Double) in (fraction * 100).formatted(.fixed(1)) + " points" }
+book.prose("""
+    Without augmentation the network ends at \(plain.training.last!.accuracy.formatted(.percent(1))) on its own \
+    training photos and \(before.accuracy.formatted(.percent(1))) on new ones: a gap of \(points(plain.gap)). Its \
+    best validation accuracy came at epoch \(bestEpochs[0])\(lossRises
+        ? ", and its validation loss ends well above its minimum: the network keeps getting more sure of its " +
+          "answers, the wrong ones included (overfitting shows in the loss before it shows in the accuracy)."
+        : ".")
+
+    With the shift and the turn, the training photos never look quite the same twice and cannot be memorized \
+    pixel by pixel: training accuracy reaches \(augmented.training.last!.accuracy.formatted(.percent(1))) and the \
+    gap \(augmented.gap < plain.gap ? "shrinks" : "is") to \(points(augmented.gap)); the validation loss ends at \
+    \(after.loss.formatted(.fixed(3))) against \(before.loss.formatted(.fixed(3))) without augmentation\(
+        bestEpochs[1] > bestEpochs[0]
+        ? ", and the best epoch moves from \(bestEpochs[0]) to \(bestEpochs[1]): the model keeps learning longer"
+        : ""). With MixUp on top the gap is \(points(withMixUp.gap)).
+
+    Validation accuracy itself moves from \(before.accuracy.formatted(.percent(1))) to \
+    \(after.accuracy.formatted(.percent(1))) (MixUp: \(withMixUp.validation.last!.accuracy.formatted(.percent(1)))). \
+    \(abs(difference) <= 2 * standardError
+        ? "With \(validation.count) validation photos one standard error is about \(points(standardError)), so " +
+          "this difference is within the noise: at this scale augmentation is first of all a cure for overfitting."
+        : difference > 0
+        ? "That gain of \(points(difference)) is more than two standard errors (\(points(standardError)) each) " +
+          "on \(validation.count) validation photos."
+        : "That is \(points(-difference)) lower, more than two standard errors (\(points(standardError))): in a " +
+          "short run the network that sees changing pictures has not caught up yet. Augmentation costs training " +
+          "time and pays off in longer runs.")
+    """)
 
 book.summary([
     "An augmentation is a random change that keeps the label; which changes qualify depends on the task (no mirror "
@@ -355,15 +303,15 @@ book.summary([
     "Geometric (flip, rotation, zoom, crop), photometric (brightness, contrast) and occlusion (Cutout, Random "
         + "Erasing) transforms change one picture; MixUp and CutMix blend two pictures and their labels.",
     "RandAugment draws N operations at one magnitude M; AutoAugment applies learned pairs of operations.",
-    "On \(train.count) Fashion-MNIST photos the train/validation gap went from "
-        + "\(String(format: "%.0f", plain.gap * 100)) points to \(String(format: "%.0f", augmented.gap * 100)) with "
-        + "a shift and a turn, and to \(String(format: "%.0f", withMixUp.gap * 100)) with MixUp added.",
+    "In training, augmentation is a per-batch transform of the `Trainer`; MixUp also hands it soft targets.",
+    "On \(train.count) Fashion-MNIST photos the train/validation gap went from \(points(plain.gap)) to "
+        + "\(points(augmented.gap)) with a shift and a turn, and to \(points(withMixUp.gap)) with MixUp added.",
 ])
 book.exercises([
     "Add `RandomHorizontalFlip()` to the clothes pipeline. Does mirroring shoes that always point left help or hurt?",
     "Train for 150 epochs (change `epochs`): does the augmented model's validation accuracy overtake the baseline?",
     "Replace the pipeline by `RandAugment(operationCount: 2, magnitude: 5)`: are its operations right for 28×28 "
-        + "grey clothes?",
+        + "gray clothes?",
     "Use CutMix instead of MixUp in the third run (`CutMix(alpha: 1)` works on the same `LabelledBatch`).",
 ])
 book.gradedExercises()

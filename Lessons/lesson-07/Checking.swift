@@ -102,7 +102,7 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
     book.prose("""
         First the data: values in [\(statistics[0]), \(statistics[1])] with mean \(statistics[2].formatted(.fixed(3))) \
         and balanced classes. A maximum of 255 would mean a forgotten scaling; a single class, a broken sampler. \
-        Next, a model that cannot memorise 32 pictures has a bug, not a data problem:
+        Next, a model that cannot memorize 32 pictures has a bug, not a data problem:
         """)
     let overfit = book.cell { () throws -> Double in
         let batch = train.subset(Array(0..<min(32, train.count)))
@@ -113,7 +113,7 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
     book.prose("""
         After 100 steps at a learning rate of 3·10⁻³ on one batch the plain CNN gets \
         \(overfit.formatted(.percent(0))) of it right. \
-        Then the gradients: their norm per layer at initialisation and after training, on the same training batch.
+        Then the gradients: their norm per layer at initialization and after training, on the same training batch.
         """)
     let norms = book.cell { () throws -> (names: [String], initial: [Double], trained: [Double]) in
         func gradientNorms(_ model: any Layer) -> [(String, Double)] {
@@ -132,10 +132,10 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
                          values: zip(norms.initial, norms.trained).flatMap { [$0, $1] },
                          valueFormat: .fixed(decimals: 3),
                          highlighted: Set(norms.names.indices.map { 2 * $0 + 1 })),
-                name: "gradient-norms", caption: "Light bars: at initialisation; accent bars: after training.")
+                name: "gradient-norms", caption: "Light bars: at initialization; accent bars: after training.")
     let ratio = zip(norms.initial, norms.trained).map { $1 / max($0, 1e-12) }.reduce(0, +) / Double(norms.names.count)
     book.prose("""
-        No layer's gradient is zero (a dead branch) or huge (an explosion) at initialisation; after training they are \
+        No layer's gradient is zero (a dead branch) or huge (an explosion) at initialization; after training they are \
         on average \(ratio.formatted(.fixed(2)))× their initial size, as a model that fits its data should be. The \
         last check is the summary table shown earlier; `swift run lab inspect --model efficientnet-lite0` prints \
         the same table for the pretrained network.

@@ -13,7 +13,7 @@ book.prose("""
     The last lesson collects the techniques that sit around a network rather than inside one: building models \
     that are graphs, training them better (BatchNorm, distillation, weight averaging, bigger effective batches) \
     and checking them (precision, test-time tricks, a debugging checklist). Everything runs on few-shot \
-    Fashion-MNIST: \(perClass) training pictures per class, 28×28 grey.
+    Fashion-MNIST: \(perClass) training pictures per class, 28×28 gray.
     """)
 let (training, testing) = book.cell { (try FashionMNIST.load(.training), try FashionMNIST.load(.test)) }
 let chosen = balancedSample(labels: training.labels, perClass: perClass, seed: book.seed)

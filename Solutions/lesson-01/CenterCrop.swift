@@ -1,6 +1,6 @@
 import ExerciseSupport
 
-/// Lesson 01 · Centre crop to a square
+/// Lesson 01 · Center crop to a square
 ///
 /// The first step of Lite0's preprocessing: cut the largest square out of the middle of a picture,
 /// so that resizing it to 224x224 does not squash the cat. The side is s = min(width, height); the

@@ -1,6 +1,6 @@
 import ExerciseSupport
 
-/// Lesson 01 · Normalise and reorder to channels-first
+/// Lesson 01 · Normalize and reorder to channels-first
 ///
 /// The last step of preprocessing: the network wants each channel shifted and scaled,
 /// x = (value - mean[c]) / std[c], and laid out plane by plane (CHW, PyTorch's NCHW without the

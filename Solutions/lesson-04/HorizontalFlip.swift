@@ -4,7 +4,7 @@ import ExerciseSupport
 ///
 /// The oldest augmentation: a cat looking left is still a cat looking right. Mirror the picture
 /// left to right: the pixel in column x moves to column width - 1 - x; rows and channels stay put
-/// (a pixel's colour must not change, so move whole pixels, not single values).
+/// (a pixel's color must not change, so move whole pixels, not single values).
 ///
 /// Example: a 3x1 picture with pixels A B C becomes C B A.
 ///

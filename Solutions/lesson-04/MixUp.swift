@@ -7,7 +7,7 @@ import ExerciseSupport
 /// (In training, lambda is drawn from a Beta(alpha, alpha) distribution; here it is given.)
 ///
 /// Example: lambda 0.7, a white cat labelled [1, 0] and a black dog labelled [0, 1]
-///   → a grey picture (0.7 everywhere) labelled [0.7, 0.3].
+///   → a gray picture (0.7 everywhere) labelled [0.7, 0.3].
 ///
 /// - Parameters:
 ///   - first: a labelled picture.

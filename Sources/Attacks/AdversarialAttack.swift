@@ -99,7 +99,7 @@ public struct AttackResult: Sendable {
     /// The largest change of any value, in pixel units (≤ ε).
     public var largestChange: Float { adversarial.maxAbsoluteDifference(to: original) }
 
-    /// The perturbation made visible: each value is 0.5 + `amplification`·δ, clamped to [0, 1], so grey is no
+    /// The perturbation made visible: each value is 0.5 + `amplification`·δ, clamped to [0, 1], so gray is no
     /// change (δ = ±2/255 with amplification 50 gives 0.5 ± 0.39).
     public func amplifiedPerturbation(by amplification: Float) -> Image {
         Image((adversarial - original) * amplification + 0.5)
@@ -145,7 +145,7 @@ public struct AdversarialAttack: Sendable {
         precondition(pixels.rank == 4 && pixels.shape[0] == 1 && pixels.shape[3] == 3,
                      "attacks take one [1, H, W, 3] picture, got \(pixels.shape)")
         let original = pixels.detached()
-        let box = QuantisedBox(around: original, epsilon: epsilon)
+        let box = QuantizedBox(around: original, epsilon: epsilon)
         return withFrozenWeights(of: model) {
             let lossClass = goal.lossClass
             let loss = { (logits: Tensor) in crossEntropy(logits: logits, labels: [lossClass]) }
@@ -213,7 +213,7 @@ func argmax(_ values: [Float]) -> Int {
 
 /// The ε-box around an 8-bit picture, in whole 8-bit levels: projecting rounds to the nearest level and keeps it
 /// within the box and within 0…255, so every projected picture survives a PNG round trip unchanged.
-struct QuantisedBox {
+struct QuantizedBox {
     let lower: [Float], upper: [Float]
 
     init(around original: Tensor, epsilon: Float) {

@@ -1,8 +1,8 @@
-// What an ideal-image search optimises need not be the pixels themselves. Feature-visualisation practice
+// What an ideal-image search optimizes need not be the pixels themselves. Feature-visualization practice
 // (Olah et al. 2017; lucid/lucent's `fft_image` and `to_valid_rgb`) learns a *spectrum*: the picture is its
 // inverse real Fourier transform with each frequency f scaled by 1/max(f, 1/S), so a step of the same size
 // moves low frequencies far more than high ones and the optimum found first is smooth, not noise. The three
-// channels are then mixed by the square root of ImageNet's colour correlation (decorrelated colour), and a sigmoid
+// channels are then mixed by the square root of ImageNet's color correlation (decorrelated color), and a sigmoid
 // maps the result into [0, 1]. Everything here is built from tape ops (matmul, transposes, sigmoid), so the
 // gradient reaches the spectrum exactly.
 
@@ -23,25 +23,25 @@ public struct ImageParameterization: Sendable, Equatable {
 
     /// How the values are kept in [0, 1].
     public enum ValueRange: Sendable, Equatable {
-        /// Pixels clamped into [0, 1] after every step (only for a pixel basis without colour mixing).
+        /// Pixels clamped into [0, 1] after every step (only for a pixel basis without color mixing).
         case clamped
         /// A sigmoid maps any value into (0, 1).
         case sigmoid
     }
 
     public var basis: Basis
-    /// Whether the three channels are mixed by lucid's colour-correlation square root.
+    /// Whether the three channels are mixed by lucid's color-correlation square root.
     public var decorrelatesColor: Bool
     public var range: ValueRange
 
-    /// A parameterisation from its three choices.
+    /// A parameterization from its three choices.
     public init(basis: Basis, decorrelatesColor: Bool, range: ValueRange) {
         (self.basis, self.decorrelatesColor, self.range) = (basis, decorrelatesColor, range)
     }
 
     /// Plain pixels, clamped to [0, 1] (lessons 5 and 6's starting point).
     public static let pixels = ImageParameterization(basis: .pixels, decorrelatesColor: false, range: .clamped)
-    /// lucid's default: a 1/f-scaled spectrum, decorrelated colour, sigmoid.
+    /// lucid's default: a 1/f-scaled spectrum, decorrelated color, sigmoid.
     public static let fourier = ImageParameterization(basis: .fourier(decayPower: 1), decorrelatesColor: true,
                                                       range: .sigmoid)
 
@@ -61,7 +61,7 @@ public struct ImageParameterization: Sendable, Equatable {
         }
         if range == .clamped && (basis != .pixels || decorrelatesColor) {
             throw IdealImageError.invalidSetting("clamping works on plain pixels only; use the sigmoid range "
-                                                 + "with a Fourier basis or decorrelated colour")
+                                                 + "with a Fourier basis or decorrelated color")
         }
     }
 }
@@ -81,7 +81,7 @@ public final class ParameterizedImage {
     public let parameter: Parameter
     private let fourier: FourierSynthesis?
 
-    /// A fresh parameter: grey plus N(0, 0.05²) noise for clamped pixels, N(0, 0.01²) otherwise (lucid's start).
+    /// A fresh parameter: gray plus N(0, 0.05²) noise for clamped pixels, N(0, 0.01²) otherwise (lucid's start).
     public init(_ parameterization: ImageParameterization, size: Int, seed: UInt64) {
         self.parameterization = parameterization
         self.size = size
@@ -174,7 +174,7 @@ struct FourierSynthesis {
         heightSynthesis = Tensor(shape: [s, 2 * s], scalars: height)
     }
 
-    /// The picture `[1, S, S, 3]` (before colour mixing and sigmoid) for a `[2, 3, S, V]` spectrum.
+    /// The picture `[1, S, S, 3]` (before color mixing and sigmoid) for a `[2, 3, S, V]` spectrum.
     func image(fromSpectrum spectrum: Tensor) -> Tensor {
         let (s, v) = (size, halfWidth)
         let scaled = spectrum * scale

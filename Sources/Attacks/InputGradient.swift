@@ -1,6 +1,6 @@
 // Ideal images and adversarial attacks share one move: hold the network fixed and differentiate a loss with respect
-// to the *input pixels*. The pixels are in [0, 1]; the model normalises them itself, so the gradient flows through
-// the normalisation and steps are in pixel units (1/255 is one 8-bit level).
+// to the *input pixels*. The pixels are in [0, 1]; the model normalizes them itself, so the gradient flows through
+// the normalization and steps are in pixel units (1/255 is one 8-bit level).
 
 import Engine
 import Foundation

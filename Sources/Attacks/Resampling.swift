@@ -8,7 +8,7 @@ import Augmentations
 import Engine
 import Foundation
 
-/// A 2-D affine map of continuous pixel coordinates (pixel (i, j) has its centre at (j + 0.5, i + 0.5)):
+/// A 2-D affine map of continuous pixel coordinates (pixel (i, j) has its center at (j + 0.5, i + 0.5)):
 /// (x, y) ↦ (a·x + b·y + tx, c·x + d·y + ty).
 public struct AffineMap: Sendable, Equatable {
     public var a: Double, b: Double, c: Double, d: Double, tx: Double, ty: Double
@@ -36,9 +36,9 @@ public struct AffineMap: Sendable, Equatable {
 
 /// What an output pixel reads where its source position falls outside the picture.
 public enum BorderMode: Sendable, Equatable {
-    /// A constant value in every channel (lucid pads with 0.5, mid-grey).
+    /// A constant value in every channel (lucid pads with 0.5, mid-gray).
     case constant(Float)
-    /// The picture mirrored at its edges (no new colour reaches the network).
+    /// The picture mirrored at its edges (no new color reaches the network).
     case reflect
 }
 
@@ -96,21 +96,17 @@ public struct Resampling: Sendable {
     /// y = T·x + f for `[N, sourceHeight, sourceWidth, C]` pictures.
     func gathered(_ images: Tensor) -> Tensor {
         let (n, channels) = (images.shape[0], images.shape[3])
-        let (inCount, outCount) = (sourceHeight * sourceWidth, outputHeight * outputWidth)
+        let outCount = outputHeight * outputWidth
         var result = [Float](repeating: 0, count: n * outCount * channels)
+        for image in 0..<n {
+            for pixel in 0..<outCount where fill[pixel] != 0 {
+                for c in 0..<channels { result[(image * outCount + pixel) * channels + c] = fill[pixel] }
+            }
+        }
         images.scalars.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { y in
-                for image in 0..<n {
-                    let (xBase, yBase) = (image * inCount * channels, image * outCount * channels)
-                    for pixel in 0..<outCount {
-                        let out = yBase + pixel * channels
-                        for c in 0..<channels { y[out + c] = fill[pixel] }
-                        for k in 0..<4 where weights[pixel * 4 + k] != 0 {
-                            let (source, weight) = (xBase + Int(sources[pixel * 4 + k]) * channels,
-                                                    weights[pixel * 4 + k])
-                            for c in 0..<channels { y[out + c] += weight * x[source + c] }
-                        }
-                    }
+                forEachTap(pictures: n, channels: channels) { source, output, weight in
+                    for c in 0..<channels { y[output + c] += weight * x[source + c] }
                 }
             }
         }
@@ -120,24 +116,32 @@ public struct Resampling: Sendable {
     /// Tᵀ·g: scatters `[N, outputHeight, outputWidth, C]` gradients back onto the source pixels.
     func scattered(_ gradient: Tensor) -> Tensor {
         let (n, channels) = (gradient.shape[0], gradient.shape[3])
-        let (inCount, outCount) = (sourceHeight * sourceWidth, outputHeight * outputWidth)
-        var result = [Float](repeating: 0, count: n * inCount * channels)
+        var result = [Float](repeating: 0, count: n * sourceHeight * sourceWidth * channels)
         gradient.scalars.withUnsafeBufferPointer { g in
             result.withUnsafeMutableBufferPointer { x in
-                for image in 0..<n {
-                    let (xBase, gBase) = (image * inCount * channels, image * outCount * channels)
-                    for pixel in 0..<outCount {
-                        let upstream = gBase + pixel * channels
-                        for k in 0..<4 where weights[pixel * 4 + k] != 0 {
-                            let (source, weight) = (xBase + Int(sources[pixel * 4 + k]) * channels,
-                                                    weights[pixel * 4 + k])
-                            for c in 0..<channels { x[source + c] += weight * g[upstream + c] }
-                        }
-                    }
+                forEachTap(pictures: n, channels: channels) { source, output, weight in
+                    for c in 0..<channels { x[source + c] += weight * g[output + c] }
                 }
             }
         }
         return Tensor(shape: [n, sourceHeight, sourceWidth, channels], scalars: result)
+    }
+
+    /// Calls `body(source, output, weight)` for every nonzero weight of the table in each of `pictures` pictures:
+    /// `source` and `output` are the scalar offsets of the pixels' first channel in the source and output batches.
+    @inline(__always)
+    private func forEachTap(pictures: Int, channels: Int,
+                            _ body: (_ source: Int, _ output: Int, _ weight: Float) -> Void) {
+        let (inCount, outCount) = (sourceHeight * sourceWidth, outputHeight * outputWidth)
+        for image in 0..<pictures {
+            let (sourceBase, outputBase) = (image * inCount * channels, image * outCount * channels)
+            for pixel in 0..<outCount {
+                for k in 0..<4 where weights[pixel * 4 + k] != 0 {
+                    body(sourceBase + Int(sources[pixel * 4 + k]) * channels, outputBase + pixel * channels,
+                         weights[pixel * 4 + k])
+                }
+            }
+        }
     }
 }
 

@@ -21,20 +21,20 @@ public enum ImageOperation: String, CaseIterable, Sendable {
         }
     }
 
-    /// The operation at `strength` (0…1 of its full range), negated when `negative`; grey fill for the geometry.
+    /// The operation at `strength` (0…1 of its full range), negated when `negative`; gray fill for the geometry.
     ///
     /// Full ranges: shear 0.3, translation 45% of the side (150/331), rotation 30°, enhancement factors 1 ± 0.9,
     /// posterize down to 4 bits, solarize threshold from 1 down to 0.
     public func apply(to image: Image, strength: Float, negative: Bool = false) -> Image {
         let signed = negative ? -strength : strength
-        let grey = FillMode.constant(0.5)
+        let gray = FillMode.constant(0.5)
         switch self {
         case .identity: return image
-        case .shearX: return image.sheared(horizontal: 0.3 * signed, fill: grey)
-        case .shearY: return image.sheared(vertical: 0.3 * signed, fill: grey)
-        case .translateX: return image.translated(x: 150 / 331 * Float(image.width) * signed, y: 0, fill: grey)
-        case .translateY: return image.translated(x: 0, y: 150 / 331 * Float(image.height) * signed, fill: grey)
-        case .rotate: return image.rotated(byDegrees: 30 * signed, fill: grey)
+        case .shearX: return image.sheared(horizontal: 0.3 * signed, fill: gray)
+        case .shearY: return image.sheared(vertical: 0.3 * signed, fill: gray)
+        case .translateX: return image.translated(x: 150 / 331 * Float(image.width) * signed, y: 0, fill: gray)
+        case .translateY: return image.translated(x: 0, y: 150 / 331 * Float(image.height) * signed, fill: gray)
+        case .rotate: return image.rotated(byDegrees: 30 * signed, fill: gray)
         case .brightness: return image.scalingBrightness(by: 1 + 0.9 * signed)
         case .color: return image.adjustingSaturation(by: 1 + 0.9 * signed)
         case .contrast: return image.adjustingContrast(by: 1 + 0.9 * signed)

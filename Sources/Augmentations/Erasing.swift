@@ -5,7 +5,7 @@ import Engine
 import Foundation
 import Imaging
 
-/// Sets a `size`×`size` square at a random centre to `fill` (DeVries & Taylor 2017, "Cutout"). The centre may lie
+/// Sets a `size`×`size` square at a random center to `fill` (DeVries & Taylor 2017, "Cutout"). The center may lie
 /// near an edge, so part of the square can fall outside and less is hidden, as in the paper.
 public struct Cutout: Augmentation {
     /// The side of the square, in pixels.

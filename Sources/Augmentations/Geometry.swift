@@ -60,7 +60,7 @@ extension Image {
         return Image(width: width, height: height, pixels: result)
     }
 
-    /// The image turned counter-clockwise by `degrees` about its centre, same size, corners filled by `fill`
+    /// The image turned counter-clockwise by `degrees` about its center, same size, corners filled by `fill`
     /// (PyTorch: `TF.rotate`). Rotating by 0 returns the same pixels.
     public func rotated(byDegrees degrees: Float, fill: FillMode = .constant(0)) -> Image {
         let radians = Double(degrees) * Double.pi / 180
@@ -69,15 +69,15 @@ extension Image {
         return affineSampled(fill: fill) { u, v in (c * u - s * v, s * u + c * v) }
     }
 
-    /// The image magnified by `factor` about its centre, same size (> 1 zooms in, < 1 zooms out and fills the
+    /// The image magnified by `factor` about its center, same size (> 1 zooms in, < 1 zooms out and fills the
     /// border; Keras: `RandomZoom`).
     public func zoomed(by factor: Float, fill: FillMode = .constant(0)) -> Image {
         precondition(factor > 0, "zoom factor must be positive, got \(factor)")
         return affineSampled(fill: fill) { u, v in (u / factor, v / factor) }
     }
 
-    /// The image sheared: row r moves right by `horizontal`·(r − centre) and column c down by
-    /// `vertical`·(c − centre) pixels (PIL's `ImageOps` shear as AutoAugment uses it).
+    /// The image sheared: row r moves right by `horizontal`·(r − center) and column c down by
+    /// `vertical`·(c − center) pixels (PIL's `ImageOps` shear as AutoAugment uses it).
     public func sheared(horizontal: Float = 0, vertical: Float = 0, fill: FillMode = .constant(0)) -> Image {
         affineSampled(fill: fill) { u, v in (u - horizontal * v, v - vertical * u) }
     }
@@ -103,15 +103,15 @@ extension Image {
         return Image(width: newWidth, height: newHeight, pixels: result)
     }
 
-    /// Every output pixel sampled bilinearly at `inverse(u, v)`, where (u, v) is the pixel centre's offset from the
-    /// image centre and the result is the source offset.
+    /// Every output pixel sampled bilinearly at `inverse(u, v)`, where (u, v) is the pixel center's offset from the
+    /// image center and the result is the source offset.
     func affineSampled(fill: FillMode, inverse: (Float, Float) -> (Float, Float)) -> Image {
         let (cx, cy) = (Float(width) / 2, Float(height) / 2)
         var result = [Float](repeating: 0, count: pixels.count)
         for row in 0..<height {
             for column in 0..<width {
                 let (su, sv) = inverse(Float(column) + 0.5 - cx, Float(row) + 0.5 - cy)
-                // Back to index coordinates: source pixel centres sit at integer positions.
+                // Back to index coordinates: source pixel centers sit at integer positions.
                 let (sx, sy) = (su + cx - 0.5, sv + cy - 0.5)
                 let (x0, y0) = (Int(sx.rounded(.down)), Int(sy.rounded(.down)))
                 let (fx, fy) = (sx - Float(x0), sy - Float(y0))

@@ -34,9 +34,7 @@ public struct MixUp: Sendable {
     public func mixed(_ batch: LabelledBatch, partners: [Int]? = nil,
                       using generator: inout SeededGenerator) -> MixedBatch {
         let lambda = sampleBeta(alpha, alpha, using: &generator)
-        let partners = partners ?? Array(0..<batch.count).shuffled(using: &generator)
-        precondition(partners.count == batch.count && partners.allSatisfy { (0..<batch.count).contains($0) },
-                     "partners must name one image of the batch for each image")
+        let partners = mixingPartners(partners, count: batch.count, using: &generator)
         let mix = { (values: Tensor) in lambda * values + (1 - lambda) * gathered(values, rows: partners) }
         return MixedBatch(batch: LabelledBatch(images: mix(batch.images), labels: mix(batch.labels)), lambda: lambda,
                           partners: partners)
@@ -69,9 +67,7 @@ public struct CutMix: Sendable {
         let (w, h) = (Int(Float(width) * side), Int(Float(height) * side))
         let (cx, cy) = (Int.random(in: 0..<width, using: &generator), Int.random(in: 0..<height, using: &generator))
         let box = PixelBox(x: cx - w / 2, y: cy - h / 2, width: w, height: h).clipped(toWidth: width, height: height)
-        let partners = partners ?? Array(0..<batch.count).shuffled(using: &generator)
-        precondition(partners.count == batch.count && partners.allSatisfy { (0..<batch.count).contains($0) },
-                     "partners must name one image of the batch for each image")
+        let partners = mixingPartners(partners, count: batch.count, using: &generator)
 
         var pixels = batch.images.scalars
         let source = batch.images.scalars
@@ -124,4 +120,12 @@ func sampleGamma(shape: Double, using generator: inout SeededGenerator) -> Doubl
         let u = Double.random(in: 0..<1, using: &generator)
         if Foundation.log(u) < 0.5 * x * x + d - d * v + d * Foundation.log(v) { return d * v }
     }
+}
+
+/// `partners` checked against a batch of `count` images, or a random permutation when nil (as both papers do).
+func mixingPartners(_ partners: [Int]?, count: Int, using generator: inout SeededGenerator) -> [Int] {
+    let partners = partners ?? Array(0..<count).shuffled(using: &generator)
+    precondition(partners.count == count && partners.allSatisfy { (0..<count).contains($0) },
+                 "partners must name one image of the batch for each image")
+    return partners
 }

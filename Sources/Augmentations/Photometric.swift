@@ -1,4 +1,4 @@
-// Deterministic colour transforms of an `Image`. Pixels stay in [0, 1]; each result is clamped there. The
+// Deterministic color transforms of an `Image`. Pixels stay in [0, 1]; each result is clamped there. The
 // RandAugment/AutoAugment operations (solarize, posterize, equalize, …) follow PIL's `ImageOps`/`ImageEnhance`
 // definitions on 8-bit levels, which is where their magnitudes were tuned.
 
@@ -29,7 +29,7 @@ extension Image {
         return Image(width: width, height: height, pixels: result)
     }
 
-    /// A blend with the grey version: 0 is grey, 1 the original, above 1 more vivid (PIL: `ImageEnhance.Color`).
+    /// A blend with the gray version: 0 is gray, 1 the original, above 1 more vivid (PIL: `ImageEnhance.Color`).
     public func adjustingSaturation(by factor: Float) -> Image {
         blended(with: grayscaled(), factor: factor)
     }

@@ -41,7 +41,7 @@ public struct RandomRotation: Augmentation {
     }
 }
 
-/// Magnifies the image about its centre by a factor drawn uniformly from `factors` (> 1 zooms in)
+/// Magnifies the image about its center by a factor drawn uniformly from `factors` (> 1 zooms in)
 /// (Keras: `RandomZoom`, whose `height_factor` 0.2 means factors 1/1.2…1/0.8 in these terms).
 public struct RandomZoom: Augmentation {
     /// The range the factor is drawn from.

@@ -26,7 +26,7 @@ enum TorchZipFormat {
             }
         }
 
-        // The pickle is read from its own copy so a malformed one cannot run into the neighbouring entries.
+        // The pickle is read from its own copy so a malformed one cannot run into the neighboring entries.
         var reader = ByteReader(Array(bytes[try archive.dataRange(of: pickleEntry)]), context: pickleEntry.name)
         let stateDict = try Unpickler.load(from: &reader)
         let named = try TorchPickle.namedTensors(in: stateDict)

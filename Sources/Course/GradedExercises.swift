@@ -37,9 +37,9 @@ public struct GradedExercise: Sendable, Equatable {
 public enum GradedExercises {
     public static let all: [GradedExercise] = [
         .init(id: "center-crop", lesson: 1, file: "CenterCrop.swift",
-              summary: "the largest centred square of a picture"),
+              summary: "the largest centered square of a picture"),
         .init(id: "normalize", lesson: 1, file: "Normalize.swift",
-              summary: "per-channel mean/std normalisation, reordered to channels-first"),
+              summary: "per-channel mean/std normalization, reordered to channels-first"),
         .init(id: "softmax", lesson: 1, file: "Softmax.swift", summary: "a softmax that survives logits near 1000"),
         .init(id: "top-k", lesson: 1, file: "TopK.swift", summary: "the indices of the k largest scores"),
         .init(id: "classify-photo", lesson: 1, file: "ClassifyPhoto.swift",
@@ -51,7 +51,7 @@ public enum GradedExercises {
         .init(id: "l2-normalize", lesson: 2, file: "L2Normalize.swift", summary: "a vector scaled to unit length"),
         .init(id: "cosine-similarity", lesson: 2, file: "CosineSimilarity.swift",
               summary: "the cosine of the angle between two embeddings"),
-        .init(id: "nearest-neighbours", lesson: 2, file: "NearestNeighbours.swift",
+        .init(id: "nearest-neighbors", lesson: 2, file: "NearestNeighbors.swift",
               summary: "the most similar embeddings of a query"),
         .init(id: "train-head", lesson: 2, file: "TrainHead.swift",
               summary: "a new head on frozen Lite0 features of Fashion-MNIST, graded by its accuracy on pictures it "

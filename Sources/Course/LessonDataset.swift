@@ -56,7 +56,7 @@ public enum LessonDataset: ExpressibleByArgument, Equatable, Sendable, CustomStr
 
     /// The training pool and the test pictures: for Fashion-MNIST its two official files; otherwise
     /// `trainingPerClass + testPerClass` pictures of every class drawn (seeded, stratified) from the dataset,
-    /// decoded, centre-cropped and resized to `side`×`side` colour pictures. `downloads` is where archives go;
+    /// decoded, center-cropped and resized to `side`×`side` color pictures. `downloads` is where archives go;
     /// `configure` adjusts the downloader (tests point it at a local server).
     ///
     /// - Throws: `LessonDatasetError` when a class has too few pictures, `DatasetError` when the folder or a picture
@@ -113,7 +113,7 @@ public struct LessonDatasetError: Error, CustomStringConvertible, Equatable {
 }
 
 extension PixelDataset {
-    /// The pictures `indices` of `source`, centre-cropped to a square and resized to `side`×`side`, as RGB bytes
+    /// The pictures `indices` of `source`, center-cropped to a square and resized to `side`×`side`, as RGB bytes
     /// in memory, in that order, with their labels and `source`'s class names.
     ///
     /// - Throws: what decoding a picture throws.

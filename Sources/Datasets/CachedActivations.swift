@@ -1,6 +1,6 @@
 // The frozen part of a network is a fixed function of its weights, so its output is computed once per dataset
 // and read back on every later run. The cache key names the dataset, the examples, the input size, the cut and a
-// fingerprint of the frozen weights themselves, so a randomly initialised network, or one whose early blocks were
+// fingerprint of the frozen weights themselves, so a randomly initialized network, or one whose early blocks were
 // trained, never reads the pretrained network's activations.
 
 import Models

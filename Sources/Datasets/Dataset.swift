@@ -30,7 +30,7 @@ public protocol ImageDataset {
     var classNames: [String] { get }
     /// The label of every example, in order.
     var labels: [Int] { get }
-    /// The picture of example `index` (RGB; grey pictures are copied to three channels).
+    /// The picture of example `index` (RGB; gray pictures are copied to three channels).
     func image(at index: Int) throws -> Image
 }
 
@@ -77,7 +77,7 @@ public struct DatasetSubset<Base: ImageDataset>: ImageDataset {
     public func image(at index: Int) throws -> Image { try base.image(at: indices[index]) }
 }
 
-/// Small pictures held in memory as bytes, e.g. Fashion-MNIST (28×28 grey) or CIFAR-10 (32×32 colour).
+/// Small pictures held in memory as bytes, e.g. Fashion-MNIST (28×28 gray) or CIFAR-10 (32×32 color).
 ///
 /// Concretely: `bytes` holds `count × height × width × channels` values 0…255, channels last.
 public struct PixelDataset: ImageDataset, Sendable {
@@ -87,7 +87,7 @@ public struct PixelDataset: ImageDataset, Sendable {
     public let width: Int
     /// Picture height in pixels.
     public let height: Int
-    /// 1 (grey) or 3 (RGB).
+    /// 1 (gray) or 3 (RGB).
     public let channels: Int
     /// The pixel bytes, picture after picture.
     public let bytes: [UInt8]
@@ -112,7 +112,7 @@ public struct PixelDataset: ImageDataset, Sendable {
         self.classNames = classNames
     }
 
-    /// Picture `index` as RGB in [0, 1] (grey copied to the three channels).
+    /// Picture `index` as RGB in [0, 1] (gray copied to the three channels).
     public func image(at index: Int) throws -> Image {
         let size = width * height * channels
         let start = index * size

@@ -30,7 +30,7 @@ public struct DatasetDownload: Sendable, Equatable {
                                     + "3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip")!)],
         unpackedMarker: "PetImages")
 
-    /// CIFAR-10, binary version: 60,000 32×32 colour pictures in 10 classes; 170 MB.
+    /// CIFAR-10, binary version: 60,000 32×32 color pictures in 10 classes; 170 MB.
     public static let cifar10 = DatasetDownload(
         name: "cifar-10",
         files: [RemoteFile(url: URL(string: "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")!,

@@ -1,6 +1,6 @@
 // What one does with embeddings once a frozen base has computed them: compare them (cosine similarity: the angle
 // between two feature vectors, blind to their length) and look at them (PCA: the two directions along which the
-// embeddings vary most, found by power iteration on the centred data).
+// embeddings vary most, found by power iteration on the centered data).
 
 import Engine
 import Foundation
@@ -29,8 +29,8 @@ public enum Embeddings {
         let (n, d) = (embeddings.shape[0], embeddings.shape[1])
         precondition(count >= 1 && count <= min(n, d), "cannot take \(count) components of \(embeddings.shape)")
         return withoutGradients {
-            let centred = embeddings - embeddings.mean(alongAxes: [0])
-            let totalVariance = Double(centred.squared().sum().scalar) / Double(n - 1)
+            let centered = embeddings - embeddings.mean(alongAxes: [0])
+            let totalVariance = Double(centered.squared().sum().scalar) / Double(n - 1)
             var components: [Tensor] = []
             var variances: [Float] = []
             var generator = SeededGenerator(seed: seed)
@@ -38,17 +38,17 @@ public enum Embeddings {
                 // Power iteration on the covariance Xᵀ X / (n − 1), kept orthogonal to the components found.
                 var v = Tensor.random(normal: [d, 1], using: &generator)
                 for _ in 0..<iterations {
-                    var w = matmul(centred, matmul(centred, v), transposeA: true)
+                    var w = matmul(centered, matmul(centered, v), transposeA: true)
                     for component in components {
                         w = w - component * matmul(component, w, transposeA: true)
                     }
                     v = w / (sqrt(w.squared().sum()).scalar + 1e-20)
                 }
-                let projected = matmul(centred, v)
+                let projected = matmul(centered, v)
                 variances.append(Float(Double(projected.squared().sum().scalar) / Double(n - 1) / totalVariance))
                 components.append(v)
             }
-            let coordinates = matmul(centred, concatenate(components, alongAxis: 1))
+            let coordinates = matmul(centered, concatenate(components, alongAxis: 1))
             return ((0..<n).map { Array(coordinates.scalars[($0 * count)..<(($0 + 1) * count)]) }, variances)
         }
     }

@@ -1,5 +1,5 @@
 // Fashion-MNIST is the default data of the course because a Debian package ships it (so it exists offline):
-// 70,000 grey 28×28 photos of clothes in 10 classes, split 60,000 / 10,000, in the IDX format of MNIST.
+// 70,000 gray 28×28 photos of clothes in 10 classes, split 60,000 / 10,000, in the IDX format of MNIST.
 // IDX: a big-endian magic number whose third byte is the element type (0x08 = unsigned byte) and fourth the
 // number of dimensions, then one 32-bit big-endian size per dimension, then the elements.
 

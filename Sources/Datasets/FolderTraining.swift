@@ -90,7 +90,7 @@ public struct FolderTraining {
     public var epochs = 6
     /// The most epochs the head trains for.
     public var headEpochs = 100
-    /// Seeds the split, the head's initialisation and the shuffling.
+    /// Seeds the split, the head's initialization and the shuffling.
     public var seed: UInt64 = 0
     /// Called as training runs: a stage name, the steps done and the steps in the stage.
     public var progress: ((_ stage: String, _ done: Int, _ total: Int) -> Void)?

@@ -1,10 +1,10 @@
-// Batch normalisation over the last axis (the channels of NHWC activations, or the features of [N, F]).
+// Batch normalization over the last axis (the channels of NHWC activations, or the features of [N, F]).
 // Both variants are fused kernels: one pass for the value (ReLU6 included when asked), one pass of per-channel sums
 // for the gradient.
 
 import Foundation
 
-/// Batch normalisation with fixed statistics, as at inference (PyTorch: `F.batch_norm(training=False)`,
+/// Batch normalization with fixed statistics, as at inference (PyTorch: `F.batch_norm(training=False)`,
 /// `nn.BatchNorm2d.eval()`; checkpoint keys `running_mean`, `running_var`, `weight`, `bias`).
 ///
 /// y = (x - mean) / √(variance + ε) · scale + offset, per channel. Concretely: x `[..., C]`; mean, variance, scale,
@@ -30,8 +30,8 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
         guard [mean, variance, scale, offset].contains(where: \.requiresGradient) else {
             return [dx, nil, nil, nil, nil]
         }
-        let (sumG, sumGCentred) = channelSums(g, x, vShift: mean.scalars)   // Σg, Σg·(x-mean)
-        let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
+        let (sumG, sumGCentered) = channelSums(g, x, vShift: mean.scalars)   // Σg, Σg·(x-mean)
+        let sumGXHat = (0..<c).map { sumGCentered[$0] * inverseStd[$0] }
         return [dx,
                 Tensor(shape: [c], scalars: (0..<c).map { -a[$0] * sumG[$0] }),
                 Tensor(shape: [c], scalars: (0..<c).map {
@@ -42,11 +42,11 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor
     }
 }
 
-/// Batch normalisation with the statistics of this batch, as in training (PyTorch: `F.batch_norm(training=True)`,
+/// Batch normalization with the statistics of this batch, as in training (PyTorch: `F.batch_norm(training=True)`,
 /// `nn.BatchNorm2d.train()`). Gradients flow through the batch mean and variance.
 ///
 /// Returns the output (shape of x) and the batch's per-channel `mean` and biased `variance` `[C]` (the ones used to
-/// normalise; detached). For PyTorch's running-variance update multiply the variance by M/(M-1), M = count/C.
+/// normalize; detached). For PyTorch's running-variance update multiply the variance by M/(M-1), M = count/C.
 ///
 /// `activation: .relu6` clamps the output in the same pass, as `batchNorm` does.
 public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float = 1e-5,
@@ -68,8 +68,8 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     let output = y.recorded(from: [x, scale, offset]) { upstream in
         // Through the clamp first: d relu6/dz = 1 where 0 < relu6(z) < 6, else 0.
         let g = clamps ? upstream.masked(insideZeroToSix: y) : upstream
-        let (sumG, sumGCentred) = channelSums(g, x, vShift: mean)
-        let sumGXHat = (0..<c).map { sumGCentred[$0] * inverseStd[$0] }
+        let (sumG, sumGCentered) = channelSums(g, x, vShift: mean)
+        let sumGXHat = (0..<c).map { sumGCentered[$0] * inverseStd[$0] }
         // dx = (k/M)·(M·g - Σg - x̂·Σ(g·x̂)), k = scale·invStd: the mean and variance depend on every x.
         // As one pass: dx = g·k + x·q + r with q = -k·invStd·Σ(g·x̂)/M and r = -k·Σg/M - q·mean.
         let dx: Tensor? = x.requiresGradient ? {

@@ -280,7 +280,7 @@ private func col2im(_ columns: UnsafeMutableBufferPointer<Float>, geometry: Wind
     let (kh, kw, s) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
     let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
     let k = kh * kw * channelCount
-    // Windows of neighbouring output rows overlap, so images (which never overlap) are the unit of parallelism.
+    // Windows of neighboring output rows overlap, so images (which never overlap) are the unit of parallelism.
     parallelFor(images.count, work: images.count * oh * ow * k) { range in
         for i in range {
             let n = images.lowerBound + i

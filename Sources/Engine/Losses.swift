@@ -28,7 +28,7 @@ private func rowSums(_ x: Tensor) -> Tensor {
     x.sum(alongAxes: [x.rank - 1])
 }
 
-/// e^x normalised to sum to 1 along the last axis (PyTorch: `F.softmax(x, dim=-1)`).
+/// e^x normalized to sum to 1 along the last axis (PyTorch: `F.softmax(x, dim=-1)`).
 public func softmax(_ x: Tensor) -> Tensor {
     let y = exp(logSoftmaxValues(x))
     // dx = y ⊙ (g - Σ g·y)

@@ -1,4 +1,4 @@
-// Seeded randomness for the whole project: every random number in TransferLab (initialisation, shuffling,
+// Seeded randomness for the whole project: every random number in TransferLab (initialization, shuffling,
 // augmentation, dropout) comes from a `SeededGenerator`, so runs are reproducible.
 
 import Foundation

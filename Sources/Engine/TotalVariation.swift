@@ -1,4 +1,4 @@
-// Total variation: how much neighbouring pixels differ. Noise has a large total variation, a smooth picture a small
+// Total variation: how much neighboring pixels differ. Noise has a large total variation, a smooth picture a small
 // one, so adding it to a loss asks gradient descent for smooth images (Mahendran & Vedaldi 2015).
 
 /// The anisotropic total variation of `[N, H, W, C]` images, divided by the number of values N·H·W·C so its

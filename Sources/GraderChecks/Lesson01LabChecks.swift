@@ -47,7 +47,7 @@ extension Lesson01 {
     }
 
     /// Pictures the student does not choose, made from the sample photos so that their content — and so the
-    /// answer — depends on how they are framed: a wide off-centre crop, a tall squeezed copy, and an exact 224×224.
+    /// answer — depends on how they are framed: a wide off-center crop, a tall squeezed copy, and an exact 224×224.
     static func oddSizedPictures() throws -> [(String, Image)] {
         let chelsea = try Lab.photo("chelsea.png"), dog = try Lab.photo("dog.jpg")
         let giraffe = try Lab.photo("giraffe.jpg")
@@ -89,7 +89,7 @@ extension Lesson01 {
                 input: input, expected: "top-5 \(top5(expected))", got: "top-5 \(top5(got))",
                 detail: "max abs error \(formatted(error)) at class \(worst) (\(labels[worst])): expected "
                     + "\(formatted(expected[worst])), got \(formatted(got[worst])); the photo was not framed or "
-                    + "prepared as Lite0 expects (largest centred square, 224×224, pixels in [0, 1])")
+                    + "prepared as Lite0 expects (largest centered square, 224×224, pixels in [0, 1])")
         }
     }
 }

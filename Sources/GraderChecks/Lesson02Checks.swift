@@ -8,27 +8,27 @@ public enum Lesson02 {
         public var globalAveragePooled: @Sendable (FeatureMap) -> [Float]
         public var l2Normalized: @Sendable ([Float]) -> [Float]
         public var cosineSimilarity: @Sendable ([Float], [Float]) -> Float
-        public var nearestNeighbours: @Sendable (_ query: [Float], _ gallery: [[Float]], _ count: Int) -> [Int]
+        public var nearestNeighbors: @Sendable (_ query: [Float], _ gallery: [[Float]], _ count: Int) -> [Int]
         public var trainedHead: TrainHead
 
         public init(
             globalAveragePooled: @escaping @Sendable (FeatureMap) -> [Float],
             l2Normalized: @escaping @Sendable ([Float]) -> [Float],
             cosineSimilarity: @escaping @Sendable ([Float], [Float]) -> Float,
-            nearestNeighbours: @escaping @Sendable ([Float], [[Float]], Int) -> [Int],
+            nearestNeighbors: @escaping @Sendable ([Float], [[Float]], Int) -> [Int],
             trainedHead: @escaping TrainHead
         ) {
             self.globalAveragePooled = globalAveragePooled
             self.l2Normalized = l2Normalized
             self.cosineSimilarity = cosineSimilarity
-            self.nearestNeighbours = nearestNeighbours
+            self.nearestNeighbors = nearestNeighbors
             self.trainedHead = trainedHead
         }
 
         /// The answers in Solutions/lesson-02.
         public static let reference = Functions(
             globalAveragePooled: Solutions02.globalAveragePooled, l2Normalized: Solutions02.l2Normalized,
-            cosineSimilarity: Solutions02.cosineSimilarity, nearestNeighbours: Solutions02.nearestNeighbours,
+            cosineSimilarity: Solutions02.cosineSimilarity, nearestNeighbors: Solutions02.nearestNeighbors,
             trainedHead: Solutions02.trainedHead)
     }
 
@@ -40,7 +40,7 @@ public enum Lesson02 {
                 poolChecks(functions.globalAveragePooled),
                 l2NormalizeChecks(functions.l2Normalized),
                 cosineChecks(functions.cosineSimilarity),
-                neighbourChecks(functions.nearestNeighbours),
+                neighborChecks(functions.nearestNeighbors),
                 trainHeadChecks(functions.trainedHead),
             ])
     }
@@ -134,10 +134,10 @@ public enum Lesson02 {
             ])
     }
 
-    public static func neighbourChecks(_ neighbours: @escaping @Sendable ([Float], [[Float]], Int) -> [Int])
+    public static func neighborChecks(_ neighbors: @escaping @Sendable ([Float], [[Float]], Int) -> [Int])
         -> ExerciseChecks
     {
-        let reference = Solutions02.nearestNeighbours
+        let reference = Solutions02.nearestNeighbors
         @Sendable func describe(_ query: [Float], _ gallery: [[Float]], _ count: Int) -> String {
             let shown = gallery.prefix(3).map { abbreviated($0) }.joined(separator: ", ")
             return
@@ -146,30 +146,30 @@ public enum Lesson02 {
                 + "count \(count)"
         }
         return ExerciseChecks(
-            id: "nearest-neighbours", lesson: 2, file: "NearestNeighbours.swift",
-            function: "nearestNeighbours(of:in:count:)",
+            id: "nearest-neighbors", lesson: 2, file: "NearestNeighbors.swift",
+            function: "nearestNeighbors(of:in:count:)",
             checks: [
                 Check(
-                    id: "nearest-neighbours/example", name: "ranks [[0, 1], [1, 0.1], [-1, 0]] around [1, 0] as [1, 0]"
+                    id: "nearest-neighbors/example", name: "ranks [[0, 1], [1, 0.1], [-1, 0]] around [1, 0] as [1, 0]"
                 ) {
                     let gallery: [[Float]] = [[0, 1], [1, 0.1], [-1, 0]]
-                    try expectEqual(neighbours([1, 0], gallery, 2), [1, 0], input: describe([1, 0], gallery, 2))
+                    try expectEqual(neighbors([1, 0], gallery, 2), [1, 0], input: describe([1, 0], gallery, 2))
                 },
-                Check(id: "nearest-neighbours/by-angle", name: "ranks by angle, not distance: [10, 10] beats [1, 0.5]")
+                Check(id: "nearest-neighbors/by-angle", name: "ranks by angle, not distance: [10, 10] beats [1, 0.5]")
                 {
                     let gallery: [[Float]] = [[1, 0.5], [10, 10], [0, 1]]
-                    try expectEqual(neighbours([1, 1], gallery, 3), [1, 0, 2], input: describe([1, 1], gallery, 3))
+                    try expectEqual(neighbors([1, 1], gallery, 3), [1, 0, 2], input: describe([1, 1], gallery, 3))
                 },
                 Check(
-                    id: "nearest-neighbours/ties",
+                    id: "nearest-neighbors/ties",
                     name: "keeps gallery order for equal similarities, all when count is large"
                 ) {
                     let gallery: [[Float]] = [[0, 1], [2, 0], [0, 3], [1, 0]]
                     try expectEqual(
-                        neighbours([1, 0], gallery, 10), [1, 3, 0, 2], input: describe([1, 0], gallery, 10))
+                        neighbors([1, 0], gallery, 10), [1, 3, 0, 2], input: describe([1, 0], gallery, 10))
                 },
                 Check(
-                    id: "nearest-neighbours/random",
+                    id: "nearest-neighbors/random",
                     name: "matches the reference on 20 random galleries of 40 embeddings"
                 ) {
                     try trials(20, seed: 81) { generator in
@@ -177,7 +177,7 @@ public enum Lesson02 {
                         let gallery = (0..<40).map { _ in generator.floats(16) }
                         let count = generator.int(in: 1...8)
                         try expectEqual(
-                            neighbours(query, gallery, count), reference(query, gallery, count),
+                            neighbors(query, gallery, count), reference(query, gallery, count),
                             input: describe(query, gallery, count))
                     }
                 },

@@ -8,7 +8,7 @@ extension Lesson02 {
     /// Embeddings with labels and a class count → a trained head (embeddings → logits).
     public typealias TrainHead = @Sendable (_ features: TensorDataset, _ classCount: Int) -> any Layer
 
-    /// The side the grey 28×28 pictures are upscaled to before the frozen network (as in lesson 2's quick run).
+    /// The side the gray 28×28 pictures are upscaled to before the frozen network (as in lesson 2's quick run).
     static let headInputSize = 112
     /// Test accuracy bars: below what a linear head with Adam reaches on these features (measured: 0.76 with 20
     /// pictures per class, 0.69 with 5; an untrained head 0.09), so a reasonable head passes and a broken one fails.

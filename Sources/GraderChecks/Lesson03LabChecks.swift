@@ -104,7 +104,7 @@ extension Lesson03 {
             throw CheckFailure(
                 input: input, expected: "every BatchNorm running statistic unchanged",
                 got: "\(drifted.count) running statistics changed: \(list(drifted))",
-                detail: "a trainable BatchNorm normalises with batch statistics while training and overwrites its "
+                detail: "a trainable BatchNorm normalizes with batch statistics while training and overwrites its "
                     + "ImageNet statistics; freeze every BatchNorm (freezeBatchNorm())")
         }
         if !movedFrozen.isEmpty {

@@ -55,13 +55,13 @@ public enum Lesson04 {
             id: "horizontal-flip", lesson: 4, file: "HorizontalFlip.swift",
             function: "horizontallyFlipped(_:)",
             checks: [
-                Check(id: "horizontal-flip/example", name: "turns a 3x1 grey row A B C into C B A") {
+                Check(id: "horizontal-flip/example", name: "turns a 3x1 gray row A B C into C B A") {
                     let row = Picture(width: 3, height: 1, channels: 1, values: [0.1, 0.2, 0.3])
                     try expectClose(
                         flip(row), Picture(width: 3, height: 1, channels: 1, values: [0.3, 0.2, 0.1]),
                         input: abbreviated(row))
                 },
-                Check(id: "horizontal-flip/colour", name: "moves whole RGB pixels, so colours survive") {
+                Check(id: "horizontal-flip/color", name: "moves whole RGB pixels, so colors survive") {
                     try compare(Picture(width: 2, height: 1, channels: 3, values: [1, 0, 0, 0, 0, 1]))
                 },
                 Check(id: "horizontal-flip/random", name: "matches the reference on 30 random non-square pictures") {
@@ -82,19 +82,19 @@ public enum Lesson04 {
                 cutout(picture, centerX, centerY, size), reference(picture, centerX, centerY, size),
                 input: "\(abbreviated(picture)), centerX \(centerX), centerY \(centerY), size \(size)")
         }
-        let grey = Picture(width: 4, height: 4, channels: 1, repeating: 1)
+        let gray = Picture(width: 4, height: 4, channels: 1, repeating: 1)
         return ExerciseChecks(
             id: "cutout", lesson: 4, file: "Cutout.swift", function: "cutout(_:centerX:centerY:size:)",
             checks: [
                 Check(
                     id: "cutout/example",
-                    name: "centre (1, 1), size 2 zeroes columns 0...1 of rows 0...1 in a 4x4 picture"
+                    name: "center (1, 1), size 2 zeroes columns 0...1 of rows 0...1 in a 4x4 picture"
                 ) {
                     let expected = Picture(
                         width: 4, height: 4, channels: 1,
                         values: [0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
                     try expectClose(
-                        cutout(grey, 1, 1, 2), expected, input: "\(abbreviated(grey)), centre (1, 1), size 2")
+                        cutout(gray, 1, 1, 2), expected, input: "\(abbreviated(gray)), center (1, 1), size 2")
                 },
                 Check(id: "cutout/all-channels", name: "zeroes every channel of an RGB picture, odd size 3") {
                     var generator = SeededGenerator(seed: 131)
@@ -106,7 +106,7 @@ public enum Lesson04 {
                     try compare(picture, centerX: 0, centerY: 1, size: 4)
                     try compare(picture, centerX: 5, centerY: 4, size: 5)
                 },
-                Check(id: "cutout/random", name: "matches the reference on 40 random pictures, centres and sizes") {
+                Check(id: "cutout/random", name: "matches the reference on 40 random pictures, centers and sizes") {
                     try trials(40, seed: 133) { generator in
                         let picture = generator.picture(
                             width: generator.int(in: 1...10), height: generator.int(in: 1...10),
@@ -144,12 +144,12 @@ public enum Lesson04 {
             checks: [
                 Check(
                     id: "mixup/example",
-                    name: "lambda 0.7: white [1, 0] and black [0, 1] give grey 0.7 labelled [0.7, 0.3]"
+                    name: "lambda 0.7: white [1, 0] and black [0, 1] give gray 0.7 labelled [0.7, 0.3]"
                 ) {
-                    let grey = LabelledPicture(
+                    let gray = LabelledPicture(
                         picture: Picture(width: 2, height: 2, channels: 3, repeating: 0.7), label: [0.7, 0.3])
                     try expectLabelledClose(
-                        mixUp(white, black, 0.7), grey, input: "white 2x2 [1, 0], black 2x2 [0, 1], lambda 0.7")
+                        mixUp(white, black, 0.7), gray, input: "white 2x2 [1, 0], black 2x2 [0, 1], lambda 0.7")
                 },
                 Check(id: "mixup/extremes", name: "lambda 1 gives the first example, lambda 0 the second") {
                     try expectLabelledClose(

@@ -147,7 +147,7 @@ extension Lesson04 {
         guard gap <= plainGap - gapReduction else {
             throw CheckFailure(
                 input: input, expected: "a gap ≤ \(points(plainGap - gapReduction))", got: got,
-                detail: "with your pipeline the network still memorises its training photos; change them more "
+                detail: "with your pipeline the network still memorizes its training photos; change them more "
                     + "(shifts, small turns, erasing) — but keep the labels")
         }
         guard validationAccuracy >= plainValidation - validationSlack else {
@@ -169,7 +169,7 @@ extension Lesson04 {
         return model
     }
 
-    /// Two small convolutions, pooling, a dense layer and the classifier: enough weights to memorise 200 photos.
+    /// Two small convolutions, pooling, a dense layer and the classifier: enough weights to memorize 200 photos.
     public static func smallNetwork() -> Sequential {
         Sequential(
             Conv2D(inputChannels: 3, outputChannels: 32, kernelSize: 3, padding: .same, seed: 41), Activation(relu),

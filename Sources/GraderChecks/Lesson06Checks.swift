@@ -66,7 +66,7 @@ public enum Lesson06 {
             id: "total-variation", lesson: 6, file: "TotalVariation.swift",
             function: "totalVariation(_:)",
             checks: [
-                Check(id: "total-variation/example", name: "a 2x1 grey picture [0.2, 0.5] has TV 0.15") {
+                Check(id: "total-variation/example", name: "a 2x1 gray picture [0.2, 0.5] has TV 0.15") {
                     let picture = Picture(width: 2, height: 1, channels: 1, values: [0.2, 0.5])
                     try expectClose(tv(picture), 0.15, input: abbreviated(picture))
                 },
@@ -99,7 +99,7 @@ public enum Lesson06 {
             checks: [
                 Check(
                     id: "total-variation-gradient/example",
-                    name: "a 2x1 grey picture [0.2, 0.5] has gradient [-0.5, 0.5]"
+                    name: "a 2x1 gray picture [0.2, 0.5] has gradient [-0.5, 0.5]"
                 ) {
                     let picture = Picture(width: 2, height: 1, channels: 1, values: [0.2, 0.5])
                     try expectClose(
@@ -110,7 +110,7 @@ public enum Lesson06 {
                     try compare(Picture(width: 3, height: 3, channels: 2, repeating: 0.5))
                 },
                 Check(
-                    id: "total-variation-gradient/interior", name: "an interior value collects all four neighbour pairs"
+                    id: "total-variation-gradient/interior", name: "an interior value collects all four neighbor pairs"
                 ) {
                     var picture = Picture(width: 3, height: 3, channels: 1, repeating: 0)
                     picture[x: 1, y: 1, channel: 0] = 1

@@ -230,7 +230,7 @@ public struct Grader: Sendable {
         let memoryLimit = max(configuration.memoryLimitMegabytes, check.memoryLimitMegabytes ?? 0)
         if check.isHeavy { report.timeLimit = timeLimit }
         var environment = ProcessInfo.processInfo.environment
-        // A short backtrace, without colours or registers, in which the student's file and line can be found.
+        // A short backtrace, without colors or registers, in which the student's file and line can be found.
         environment["SWIFT_BACKTRACE"] =
             "enable=yes,interactive=no,color=no,threads=crashed,registers=none,"
             + "images=none,limit=32,top=8,sanitize=no"

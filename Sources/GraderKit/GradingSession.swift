@@ -7,12 +7,12 @@ import GraderChecks
 public struct GradingSession: Sendable {
     public var configuration: GraderConfiguration
     public var json: Bool
-    public var colour: Bool
+    public var color: Bool
 
-    public init(configuration: GraderConfiguration, json: Bool, colour: Bool) {
+    public init(configuration: GraderConfiguration, json: Bool, color: Bool) {
         self.configuration = configuration
         self.json = json
-        self.colour = colour
+        self.color = color
     }
 
     /// Grades `lessons`, prints the report, and records the results and hints in the progress file.
@@ -43,7 +43,7 @@ public struct GradingSession: Sendable {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            let text = TextReport(colour: colour) { id in
+            let text = TextReport(color: color) { id in
                 let list = hints.hints(for: id)
                 let shown = max(1, progress.hintsShown(of: id))
                 return list.isEmpty ? nil : (shown, list.count, list[min(shown, list.count) - 1])
@@ -100,7 +100,7 @@ public struct GradingSession: Sendable {
         var snapshot = FileSnapshot.take(of: directory)
         var toGrade = lessons
         while true {
-            if colour { print("\u{1B}[2J\u{1B}[H", terminator: "") }
+            if color { print("\u{1B}[2J\u{1B}[H", terminator: "") }
             let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
             print("[\(time)] grading \(toGrade.map { lessonDirectory($0) }.joined(separator: ", "))\n")
             do {

@@ -6,10 +6,10 @@ import Foundation
 public struct TextReport {
     /// The hint to show under a failing exercise: (number, count, text), or nil when it has none.
     public var hint: (String) -> (number: Int, count: Int, text: String)?
-    public var colour: Bool
+    public var color: Bool
 
-    public init(colour: Bool, hint: @escaping (String) -> (number: Int, count: Int, text: String)? = { _ in nil }) {
-        self.colour = colour
+    public init(color: Bool, hint: @escaping (String) -> (number: Int, count: Int, text: String)? = { _ in nil }) {
+        self.color = color
         self.hint = hint
     }
 
@@ -134,7 +134,7 @@ public struct TextReport {
         return line
     }
 
-    private func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
     private func green(_ text: String) -> String { paint(text, "32") }
     private func red(_ text: String) -> String { paint(text, "31") }
     private func yellow(_ text: String) -> String { paint(text, "33") }

@@ -2,7 +2,7 @@ import CLibGD
 import Foundation
 
 // JPEG, GIF, BMP and WebP through libgd. libgd reports problems through one process-wide error
-// callback and otherwise carries on: a truncated JPEG decodes "successfully" into grey pixels.
+// callback and otherwise carries on: a truncated JPEG decodes "successfully" into gray pixels.
 // So every decode installs a capture, and any warning or error during it fails the decode.
 
 extension Image {
@@ -39,7 +39,7 @@ extension Image {
         return decoded
     }
 
-    /// Copies a libgd image (true colour or palette; 7-bit alpha, 0 = opaque) composited on white.
+    /// Copies a libgd image (true color or palette; 7-bit alpha, 0 = opaque) composited on white.
     private init?(gdImage pointer: gdImagePtr) {
         if pointer.pointee.trueColor == 0 && gdImagePaletteToTrueColor(pointer) == 0 { return nil }
         let (width, height) = (Int(pointer.pointee.sx), Int(pointer.pointee.sy))
@@ -64,7 +64,7 @@ extension Image {
 
 /// Collects libgd's error and warning messages raised by the current thread during `capturing`.
 ///
-/// libgd's error method is one global C function pointer, so decodes are serialised and messages
+/// libgd's error method is one global C function pointer, so decodes are serialized and messages
 /// from other threads (say, a figure being drawn) are printed to stderr instead of being blamed on
 /// the decode.
 enum GDErrorCapture {

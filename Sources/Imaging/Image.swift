@@ -1,6 +1,6 @@
 /// An RGB picture with channel values in [0, 1], stored row by row, pixel by pixel (HWC).
 ///
-/// Every decoder produces this (grey is copied to three channels, alpha is composited on white),
+/// Every decoder produces this (gray is copied to three channels, alpha is composited on white),
 /// every encoder and figure consumes it, and `Vision` converts it to and from a `Tensor`.
 /// Concretely: the red value of pixel (x, y) is `pixels[(y * width + x) * 3]`.
 public struct Image: Equatable, Sendable {
@@ -18,7 +18,7 @@ public struct Image: Equatable, Sendable {
         self.pixels = pixels
     }
 
-    /// A uniformly coloured image.
+    /// A uniformly colored image.
     public init(width: Int, height: Int, red: Float, green: Float, blue: Float) {
         var pixels = [Float](repeating: 0, count: width * height * 3)
         for i in stride(from: 0, to: pixels.count, by: 3) {

@@ -31,10 +31,10 @@ extension Image {
                     for p in 0 ..< width * height {
                         let alpha = source[p * 4 + 3]
                         for c in 0 ..< 3 {
-                            let colour = table[Int(source[p * 4 + c])]
+                            let color = table[Int(source[p * 4 + c])]
                             // Opaque pixels keep their exact level; others blend towards white.
                             target[p * 3 + c] = alpha == 255
-                                ? colour : colour * table[Int(alpha)] + (1 - table[Int(alpha)])
+                                ? color : color * table[Int(alpha)] + (1 - table[Int(alpha)])
                         }
                     }
                 }
@@ -43,11 +43,11 @@ extension Image {
         self.init(width: width, height: height, pixels: pixels)
     }
 
-    /// A grey image with each value copied to all three channels.
+    /// A gray image with each value copied to all three channels.
     /// Concretely: `values` holds `height * width` numbers in [0, 1], row by row.
     public static func fromGray(width: Int, height: Int, values: [Float]) -> Image {
         precondition(values.count == width * height,
-                     "\(width)x\(height) grey needs \(width * height) values, got \(values.count)")
+                     "\(width)x\(height) gray needs \(width * height) values, got \(values.count)")
         var pixels = [Float](repeating: 0, count: width * height * 3)
         for (i, value) in values.enumerated() {
             pixels[i * 3] = value; pixels[i * 3 + 1] = value; pixels[i * 3 + 2] = value
@@ -73,7 +73,7 @@ extension Image {
         }
     }
 
-    /// The image in grey: every pixel's three channels set to its luminance (`grayscaleValues`).
+    /// The image in gray: every pixel's three channels set to its luminance (`grayscaleValues`).
     public func grayscaled() -> Image {
         Image.fromGray(width: width, height: height, values: grayscaleValues)
     }

@@ -10,7 +10,7 @@ extension Image {
 
     /// Reads and decodes a PNG, JPEG, GIF, BMP or WebP file into RGB values in [0, 1].
     ///
-    /// The format is judged by the file's first bytes, not its extension. Grey images are copied
+    /// The format is judged by the file's first bytes, not its extension. Gray images are copied
     /// to three channels and transparency is composited on white.
     /// Concretely: `try Image(contentsOf: "Assets/photos/chelsea.png")` is 451x300.
     /// - Throws: `ImageError` naming `path`: missing file, directory, empty, unsupported format,

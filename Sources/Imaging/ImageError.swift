@@ -50,7 +50,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unreadable(let path, let reason):
             return "\(path): cannot read the file (\(reason))"
         case .unsupportedFormat(let path):
-            return "\(path): not a PNG, JPEG, GIF, BMP or WebP image (unrecognised first bytes)"
+            return "\(path): not a PNG, JPEG, GIF, BMP or WebP image (unrecognized first bytes)"
         case .corrupt(let path, let reason):
             return "\(path): corrupt image (\(reason))"
         case .tooLarge(let path, let width, let height):

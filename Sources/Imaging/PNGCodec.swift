@@ -6,7 +6,7 @@ import Foundation
 // returns 0 with a message in `png_image.message`.
 
 extension Image {
-    /// Decodes PNG bytes: grey, palette, 16-bit and alpha images all become RGB.
+    /// Decodes PNG bytes: gray, palette, 16-bit and alpha images all become RGB.
     /// Alpha is composited on white. The size is checked from the header before any pixel memory
     /// is allocated.
     static func decodePNG(_ bytes: [UInt8], name: String) throws(ImageError) -> Image {

@@ -2,8 +2,8 @@
 // preprocessing here gives the same 8-bit pixels as the PyTorch reference pipeline.
 //
 // It is not "sample the four nearest pixels": each output pixel is a weighted average under a
-// triangle filter centred on its position in the input. When shrinking, the triangle is widened by
-// the shrink factor, so every input pixel contributes (antialiasing). Weights are normalised to
+// triangle filter centered on its position in the input. When shrinking, the triangle is widened by
+// the shrink factor, so every input pixel contributes (antialiasing). Weights are normalized to
 // sum to 1, turned into 22-bit fixed point, and the image is filtered horizontally, rounded and
 // clipped to 8 bits, then filtered vertically and rounded again.
 
@@ -31,20 +31,20 @@ struct ResampleAxis {
         let inverseScale = 1 / filterScale  // multiplied, not divided, to round exactly like Pillow
         var real = [Double](repeating: 0, count: kernelSize)
         for out in 0 ..< outputSize {
-            let centre = (Double(out) + 0.5) * scale
+            let center = (Double(out) + 0.5) * scale
             // C's (int) cast truncates towards zero; the clamp makes that the same as floor here.
-            let first = max(Int(centre - support + 0.5), 0)
-            let count = min(Int(centre + support + 0.5), inputSize) - first
+            let first = max(Int(center - support + 0.5), 0)
+            let count = min(Int(center + support + 0.5), inputSize) - first
             var total = 0.0
             for i in 0 ..< count {
-                let distance = abs((Double(i + first) - centre + 0.5) * inverseScale)
+                let distance = abs((Double(i + first) - center + 0.5) * inverseScale)
                 real[i] = distance < 1 ? 1 - distance : 0
                 total += real[i]
             }
             for i in 0 ..< count {
-                let normalised = total != 0 ? real[i] / total : real[i]
+                let normalized = total != 0 ? real[i] / total : real[i]
                 // Round half away from zero, as Pillow does (the triangle is never negative).
-                weights[out * kernelSize + i] = Int32(0.5 + normalised * Double(1 << precisionBits))
+                weights[out * kernelSize + i] = Int32(0.5 + normalized * Double(1 << precisionBits))
             }
             starts[out] = first
             counts[out] = count
@@ -127,7 +127,7 @@ extension Image {
     /// Values are first rounded to 8-bit levels and the result is 8-bit too, as in Pillow: a
     /// triangle filter, widened by the shrink factor when shrinking (so it antialiases), applied
     /// horizontally then vertically with fixed-point rounding. Works for enlarging as well.
-    /// Concretely: a 300x300 centre crop of chelsea → `resized(width: 224, height: 224)` matches
+    /// Concretely: a 300x300 center crop of chelsea → `resized(width: 224, height: 224)` matches
     /// the PyTorch reference input to within one level.
     public func resized(width newWidth: Int, height newHeight: Int) -> Image {
         precondition(newWidth > 0 && newHeight > 0, "cannot resize to \(newWidth)x\(newHeight)")
@@ -151,7 +151,7 @@ extension Image {
         return Image(width: newWidth, height: newHeight, pixels: result)
     }
 
-    /// The largest centred square: side s = min(width, height), left = (width − s) / 2 and
+    /// The largest centered square: side s = min(width, height), left = (width − s) / 2 and
     /// top = (height − s) / 2, rounded down (the reference preprocessing's step 2).
     public func centerCropped() -> Image {
         let side = min(width, height)

@@ -18,7 +18,7 @@ public struct Prediction: Sendable, Equatable, Codable, CustomStringConvertible 
 public protocol ImageClassifier: Layer {
     /// The zoo name, e.g. "efficientnet-lite0".
     var name: String { get }
-    /// Framing, size and normalisation of the inputs, applied by the model itself.
+    /// Framing, size and normalization of the inputs, applied by the model itself.
     var preprocessing: Preprocessing { get }
     /// The class names by index.
     var labels: [String] { get }

@@ -131,7 +131,7 @@ public typealias EfficientNetLite0 = EfficientNetLite
 /// Lite0: 4,652,008 parameters, 385 M multiply-adds per 224×224 image; Lite1 (240 px) and Lite2 (260 px) are
 /// deeper and (Lite2) wider members of the same family with the same key names.
 ///
-/// The model takes pixels in [0, 1] and normalises them itself, so callers never re-type the preprocessing.
+/// The model takes pixels in [0, 1] and normalizes them itself, so callers never re-type the preprocessing.
 /// Concretely: `[N, S, S, 3]` pixels (S = `variant.inputSize`) → `[N, classCount]` logits.
 public final class EfficientNetLite: Layer, ImageClassifier {
     static let lite0Stages = [
@@ -161,7 +161,7 @@ public final class EfficientNetLite: Layer, ImageClassifier {
     /// The BatchNorm-folded form used when no gradient can be needed (see `folded()`).
     let foldedCache = FoldedCache()
 
-    /// A randomly initialised network (seeded, Lite0 unless `variant` says otherwise); `pretrained()` loads the
+    /// A randomly initialized network (seeded, Lite0 unless `variant` says otherwise); `pretrained()` loads the
     /// real ImageNet weights.
     public init(variant: EfficientNetLiteVariant = .lite0, classCount: Int = 1000, labels: [String]? = nil,
                 seed: UInt64 = 0) {
@@ -192,7 +192,7 @@ public final class EfficientNetLite: Layer, ImageClassifier {
         headNorm = norm(1280)
         dropout = Dropout(rate: 0.2, seed: seed &+ 1001)
         classifier = Dense(inputSize: 1280, outputSize: classCount, seed: seed &+ 1002)
-        self.labels = labels ?? (classCount == 1000 ? ImageNet.labels : (0..<classCount).map { "class \($0)" })
+        self.labels = labels ?? defaultLabels(classCount: classCount)
     }
 
     public var sublayers: [(name: String, layer: any Layer)] {
@@ -219,10 +219,9 @@ public final class EfficientNetLite: Layer, ImageClassifier {
         activations(of: pixels, through: depth)
     }
 
-    /// Replaces the classifier with a fresh one for `classCount` classes (the new head of transfer learning),
-    /// named "class 0", "class 1", ….
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        replaceClassifier(labels: (0..<classCount).map { "class \($0)" }, seed: seed)
+    /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
+    public func featureMaps(of pixels: Tensor) -> Tensor {
+        activations(of: pixels, through: .head)
     }
 
     /// Replaces the classifier with a fresh one for the classes named `labels`.

@@ -4,15 +4,15 @@
 import Engine
 import Imaging
 
-/// How a model wants its pictures: framed, sized and normalised exactly as during its training.
+/// How a model wants its pictures: framed, sized and normalized exactly as during its training.
 public struct Preprocessing: Sendable, Equatable {
     /// How a photo of any shape becomes a square input.
     public enum Framing: Sendable, Equatable {
-        /// Crop the largest centred square, then resize it (EfficientNet-Lite's reference pipeline).
+        /// Crop the largest centered square, then resize it (EfficientNet-Lite's reference pipeline).
         case centerSquareThenResize
         /// Resize the whole photo to a square, distorting its proportions (a common mistake, shown in lesson 1).
         case squash
-        /// Resize so the shorter side is `shorterSide`, then crop the centred square (torchvision's
+        /// Resize so the shorter side is `shorterSide`, then crop the centered square (torchvision's
         /// `Resize(256)` + `CenterCrop(224)`).
         case resizeThenCenterCrop(shorterSide: Int)
     }
@@ -24,7 +24,7 @@ public struct Preprocessing: Sendable, Equatable {
         /// x = (p − mean) / std per channel: torchvision's ImageNet statistics.
         case meanStandardDeviation(mean: [Float], standardDeviation: [Float])
 
-        /// x = p: no normalisation at all (a common mistake, shown in lesson 1).
+        /// x = p: no normalization at all (a common mistake, shown in lesson 1).
         case none
 
         /// torchvision's ImageNet mean and standard deviation.

@@ -19,7 +19,7 @@ public enum Architecture: String, CaseIterable, Sendable {
     case mobileNetV3Small = "mobilenet-v3-small"
     case efficientNetB0 = "efficientnet-b0"
 
-    /// Builds the network with seeded random weights (torchvision's initialisation scales for torchvision's
+    /// Builds the network with seeded random weights (torchvision's initialization scales for torchvision's
     /// architectures).
     public func build(seed: UInt64 = 0) -> any ImageClassifier {
         switch self {

@@ -49,40 +49,40 @@ public final class Flatten: Layer {
     }
 }
 
-/// The maximum of each `size`×`size` window, moved by `stride` (default `size`) (PyTorch: `nn.MaxPool2d`).
+/// A `size`×`size` window moved by `stride` (default `size`), each window reduced to one value per channel: the
+/// common part of `MaxPool2D` and `AveragePool2D`.
 ///
 /// Concretely: `[N, H, W, C]` → `[N, H/stride, W/stride, C]` for `.valid` padding and divisible sizes.
-public final class MaxPool2D: Layer {
+public class Pooling2D: Layer {
     public let size: Int
     public let stride: Int
     public let padding: Padding
+    /// The engine's pooling op this layer applies.
+    let pool: (Tensor, Int, Int, Padding) -> Tensor
 
-    public init(size: Int, stride: Int? = nil, padding: Padding = .valid) {
+    init(size: Int, stride: Int?, padding: Padding, pool: @escaping (Tensor, Int, Int, Padding) -> Tensor) {
         precondition(size > 0 && (stride ?? size) > 0, "pooling needs a positive size and stride")
         self.size = size
         self.stride = stride ?? size
         self.padding = padding
+        self.pool = pool
     }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        hooked(maxPool2d(input, size: size, stride: stride, padding: padding))
+        hooked(pool(input, size, stride, padding))
     }
 }
 
-/// The mean of each `size`×`size` window, moved by `stride` (default `size`) (PyTorch: `nn.AvgPool2d`).
-public final class AveragePool2D: Layer {
-    public let size: Int
-    public let stride: Int
-    public let padding: Padding
-
+/// The maximum of each window (PyTorch: `nn.MaxPool2d`).
+public final class MaxPool2D: Pooling2D {
     public init(size: Int, stride: Int? = nil, padding: Padding = .valid) {
-        precondition(size > 0 && (stride ?? size) > 0, "pooling needs a positive size and stride")
-        self.size = size
-        self.stride = stride ?? size
-        self.padding = padding
+        super.init(size: size, stride: stride, padding: padding) { maxPool2d($0, size: $1, stride: $2, padding: $3) }
     }
+}
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        hooked(avgPool2d(input, size: size, stride: stride, padding: padding))
+/// The mean of each window (PyTorch: `nn.AvgPool2d`).
+public final class AveragePool2D: Pooling2D {
+    public init(size: Int, stride: Int? = nil, padding: Padding = .valid) {
+        super.init(size: size, stride: stride, padding: padding) { avgPool2d($0, size: $1, stride: $2, padding: $3) }
     }
 }

@@ -1,8 +1,8 @@
 import Engine
 
-/// Batch normalisation over the channel (last) axis (PyTorch: `nn.BatchNorm2d` / `nn.BatchNorm1d`).
+/// Batch normalization over the channel (last) axis (PyTorch: `nn.BatchNorm2d` / `nn.BatchNorm1d`).
 ///
-/// In the training phase a trainable layer normalises with the batch's statistics and updates its running
+/// In the training phase a trainable layer normalizes with the batch's statistics and updates its running
 /// averages; otherwise — inference, or a frozen layer during fine-tuning — it uses the running statistics:
 /// y = (x − running_mean) / √(running_var + ε) · weight + bias.
 public final class BatchNorm: Layer {
@@ -29,14 +29,14 @@ public final class BatchNorm: Layer {
         [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVariance)]
     }
 
-    /// True when this call normalises with batch statistics.
+    /// True when this call normalizes with batch statistics.
     public var usesBatchStatistics: Bool { LearningPhase.current == .training && weight.isTrainable }
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         callAsFunction(input, activation: .none)
     }
 
-    /// The normalised input with `activation` applied in the same pass: `norm(x, activation: .relu6)` equals
+    /// The normalized input with `activation` applied in the same pass: `norm(x, activation: .relu6)` equals
     /// `relu6(norm(x))`, with one activation-sized buffer fewer to write and to keep for the backward pass.
     public func callAsFunction(_ input: Tensor, activation: FusedActivation) -> Tensor {
         // A forward hook must see this layer's own output, before the activation.

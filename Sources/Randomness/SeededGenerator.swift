@@ -1,4 +1,4 @@
-// The one random-number generator of TransferLab. Every random number (initialisation, shuffling, augmentation,
+// The one random-number generator of TransferLab. Every random number (initialization, shuffling, augmentation,
 // dropout, the grader's random inputs, the gallery's synthetic data) comes from it, so runs are reproducible.
 // It lives in its own dependency-free module so the engine, the grader and the gallery share one definition.
 

@@ -13,7 +13,7 @@ book.prose(
     """
     Every figure kind the lessons use, drawn from synthetic data with a fixed seed. Each figure is a value \
     (`LinePlot`, `BarChart`, …) whose `render()` returns an `Image`; `book.figure(_:name:caption:)` writes it as a \
-    PNG next to this page. Colours follow matplotlib's *tab10* palette and *viridis* colour map.
+    PNG next to this page. Colors follow matplotlib's *tab10* palette and *viridis* color map.
     """)
 
 // MARK: - Curves
@@ -21,7 +21,7 @@ book.prose(
 book.section("Line plot: training curves")
 book.prose(
     """
-    Loss per epoch for the training and validation sets. A dashed line of the same colour family marks the \
+    Loss per epoch for the training and validation sets. A dashed line of the same color family marks the \
     validation curve, and a vertical marker shows where the validation loss was lowest.
     """)
 let curves = trainingCurves(epochs: book.isQuick ? 12 : 30, using: &generator)
@@ -69,7 +69,7 @@ book.metric("top1_probability", 0.532)
 // MARK: - Scatter
 
 book.section("Scatter plot: embeddings and model sizes")
-book.prose("A 2-D projection of image embeddings, coloured by class.")
+book.prose("A 2-D projection of image embeddings, colored by class.")
 let points = clusters(classes: 4, perClass: book.isQuick ? 25 : 60, using: &generator)
 book.cell {
     let scatter = ScatterPlot(
@@ -131,7 +131,7 @@ book.cell {
 book.section("Feature maps and heatmap")
 book.prose(
     """
-    Sixteen channels of a convolutional layer on one shared colour scale, with a colour bar from dark (low) to \
+    Sixteen channels of a convolutional layer on one shared color scale, with a color bar from dark (low) to \
     light (high).
     """
 )
@@ -140,7 +140,7 @@ book.cell {
     let grid = FeatureMapGrid(
         title: "Block 2 activations, channels 0–15", maps: maps, height: 28, width: 28,
         captions: (0..<16).map { "channel \($0)" })
-    book.figure(grid, name: "feature-maps", caption: "Activations after ReLU, viridis colour map.")
+    book.figure(grid, name: "feature-maps", caption: "Activations after ReLU, viridis color map.")
 }
 book.prose("A confusion matrix: rows are the true classes, columns the predictions, and each cell counts images.")
 let matrix = confusionMatrix(using: &generator)

@@ -1,3 +1,8 @@
+// grader — the `swift run grader` command line.
+//
+// Job: parse `grader lesson-04`, `--all`, `--json`, `--hint`, `--watch`, `--solutions` (swift-argument-parser) and
+// hand them to GraderKit; exit 1 when a check fails, 2 for a usage error. It may import GraderKit and GraderChecks.
+
 import ArgumentParser
 import Foundation
 import GraderChecks
@@ -53,7 +58,7 @@ struct GraderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The package (default: found from the current directory).", valueName: "path"))
     var packagePath: String?
 
-    @Flag(help: "Do not colour the output (also: NO_COLOR=1).")
+    @Flag(help: "Do not color the output (also: NO_COLOR=1).")
     var noColor = false
 
     func validate() throws {
@@ -89,7 +94,7 @@ struct GraderCommand: ParsableCommand {
         configuration.gradeSolutions = solutions
         let session = GradingSession(
             configuration: configuration, json: json,
-            colour: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 && isatty(STDOUT_FILENO) == 1)
         if let hintExercise {
             try session.revealHint(of: hintExercise)

@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
     @Argument(help: "A .pth or .safetensors file.")
     var file: String?
 
-    @Option(help: "An architecture to summarise instead of a file: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "An architecture to summarize instead of a file: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
     var model: String?
 
     @Option(help: "How many levels of nested layers the model summary shows.")

@@ -57,7 +57,7 @@ let convCases: [ConvCase] = [
 
 @Suite("Convolution")
 struct ConvolutionTests {
-    @Test("a 3x3 box filter with SAME padding sums each neighbourhood")
+    @Test("a 3x3 box filter with SAME padding sums each neighborhood")
     func boxFilterSame() {
         let x = Tensor(shape: [1, 3, 3, 1], scalars: (1...9).map(Float.init))
         let y = conv2d(x, filter: Tensor(ones: [1, 1, 3, 3]), padding: .same)

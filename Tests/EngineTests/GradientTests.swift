@@ -1,4 +1,4 @@
-// Finite-difference checks for every differentiable op outside convolution/pooling/normalisation.
+// Finite-difference checks for every differentiable op outside convolution/pooling/normalization.
 
 @testable import Engine
 import Testing
@@ -178,7 +178,7 @@ struct ImageReductionGradientTests {
 
     @Test("total variation matches finite differences and is zero on a constant image")
     func totalVariationGradient() {
-        // Neighbours at least 0.05 apart keep |a − b| away from its kink for ε = 1e-3.
+        // Neighbors at least 0.05 apart keep |a − b| away from its kink for ε = 1e-3.
         var x = Tensor(shape: [2, 4, 5, 3], scalars: (0..<120).map { Float(($0 * 37) % 23) * 0.07 })
         x = x + Tensor.random(uniform: x.shape, in: 0...0.01, seed: 24)
         #expect(checkGradient(of: { totalVariation($0) }, at: x, epsilon: 1e-3).worst < gradientTolerance)

@@ -1,11 +1,11 @@
-// Batch normalisation, and a small conv net checked end to end.
+// Batch normalization, and a small conv net checked end to end.
 
 @testable import Engine
 import Testing
 
-@Suite("Batch normalisation")
+@Suite("Batch normalization")
 struct BatchNormTests {
-    @Test("inference batch norm normalises each channel with the given statistics")
+    @Test("inference batch norm normalizes each channel with the given statistics")
     func inferenceValues() {
         let x = Tensor(shape: [2, 2], scalars: [1, 10, 3, 20])
         let y = batchNorm(x, mean: Tensor([2, 10]), variance: Tensor([4, 25]), scale: Tensor([1, 2]),
@@ -54,9 +54,9 @@ struct BatchNormTests {
         let offset = Tensor.random(normal: [6], seed: 10).requiringGradient()
         let projection = Tensor.random(normal: x.shape, seed: 11)
         let fused = batchNormTraining(x, scale: scale, offset: offset, epsilon: 1e-3)
-        let mean = x.mean(alongAxes: [0, 1, 2]), centred = x - mean
-        let variance = centred.squared().mean(alongAxes: [0, 1, 2])
-        let composed = centred / sqrt(variance + 1e-3) * scale + offset
+        let mean = x.mean(alongAxes: [0, 1, 2]), centered = x - mean
+        let variance = centered.squared().mean(alongAxes: [0, 1, 2])
+        let composed = centered / sqrt(variance + 1e-3) * scale + offset
         #expect(fused.output.isAlmostEqual(to: composed, absoluteTolerance: 1e-4))
         #expect(fused.variance.isAlmostEqual(to: variance.reshaped(to: [6]), absoluteTolerance: 1e-4))
         let a = (fused.output * projection).sum().gradients(for: [x, scale, offset])

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Tensor basics")
 struct TensorTests {
-    @Test("initialisers, subscripts and description")
+    @Test("initializers, subscripts and description")
     func basics() {
         var t = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         #expect(t.rank == 2 && t.scalarCount == 6 && t[1, 2] == 6)

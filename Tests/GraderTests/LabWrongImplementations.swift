@@ -23,7 +23,7 @@ struct LabMistake: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(exercise): \(mistake)" }
 }
 
-/// The library's preprocessing with one step changed: `frame` replaces the centre crop and resize.
+/// The library's preprocessing with one step changed: `frame` replaces the center crop and resize.
 private func probabilities(_ photo: Image, _ model: EfficientNetLite0, frame: (Image) -> Image) -> [Float] {
     softmax(withoutGradients { model(Tensor(frame(photo))) }).scalars
 }
@@ -68,7 +68,7 @@ private func ideal(_ target: Int, _ size: Int, _ model: EfficientNetLite0, weigh
 
 let labMistakes: [LabMistake] = [
     .init(
-        "squashes the photo instead of cropping the centre square",
+        "squashes the photo instead of cropping the center square",
         Lesson01.classifyChecks { photo, model in probabilities(photo, model) { $0.resized(width: 224, height: 224) } },
         caughtBy: "classify-photo/odd-sizes", saying: "framed"),
     .init(
@@ -121,7 +121,7 @@ let labMistakes: [LabMistake] = [
     .init(
         "only changes the brightness",
         Lesson04.augmentationChecks { RandomBrightness(delta: -0.1...0.1) },
-        caughtBy: "augment-clothes/shrinks-gap", saying: "memorises"),
+        caughtBy: "augment-clothes/shrinks-gap", saying: "memorizes"),
     .init(
         "forgets to project into the ε-box",
         Lesson05.targetedAttackChecks { photo, target, epsilon, model in
@@ -146,7 +146,7 @@ let labMistakes: [LabMistake] = [
         Lesson06.smoothIdealImageChecks { target, size, model in ideal(target, size, model, weight: 0) },
         caughtBy: "smooth-ideal-image/lemon", saying: "add λ · totalVariation"),
     .init(
-        "maximises the next class (target + 1)",
+        "maximizes the next class (target + 1)",
         Lesson06.smoothIdealImageChecks { target, size, model in ideal(target + 1, size, model, weight: 1000) },
         caughtBy: "smooth-ideal-image/goldfinch", saying: "needs ≥ 0.9"),
 ]

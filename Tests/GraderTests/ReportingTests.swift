@@ -141,7 +141,7 @@ struct ReportingTests {
                     function: "mixUp(_:_:lambda:)", status: .fail, diagnostics: [], checks: [timedOut]),
             ])
         let report = GradeReport(mode: "exercises", lessons: [lesson])
-        let text = TextReport(colour: false) { id in id == "cutout" ? (1, 3, "clip first") : nil }.render(report)
+        let text = TextReport(color: false) { id in id == "cutout" ? (1, 3, "clip first") : nil }.render(report)
         #expect(text.contains("      ✓ zeroes a square"))
         #expect(
             text.contains(

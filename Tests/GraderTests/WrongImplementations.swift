@@ -131,7 +131,7 @@ let wrongImplementations: [WrongImplementation] = [
         }),
     .init(
         "ranks by Euclidean distance",
-        Lesson02.neighbourChecks { query, gallery, count in
+        Lesson02.neighborChecks { query, gallery, count in
             let distances = gallery.map { zip(query, $0).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
             return Array(
                 gallery.indices.sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
@@ -225,7 +225,7 @@ let wrongImplementations: [WrongImplementation] = [
             return result
         }),
     .init(
-        "starts the square at the centre",
+        "starts the square at the center",
         Lesson04.cutoutChecks { p, cx, cy, size in
             ref4.cutout(p, cx + size / 2, cy + size / 2, size)
         }),
@@ -297,7 +297,7 @@ let wrongImplementations: [WrongImplementation] = [
             ref6.totalVariation(p) * Float(p.channels)
         }),
     .init(
-        "counts only horizontal neighbours",
+        "counts only horizontal neighbors",
         Lesson06.totalVariationChecks { p in
             var sum: Float = 0
             for y in 0..<p.height {

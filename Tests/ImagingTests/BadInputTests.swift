@@ -23,7 +23,7 @@ func truncatedPNG() throws {
     expectFailure(path, .truncated(path: path))
 }
 
-@Test("a JPEG cut in half is reported as truncated, not decoded to grey")
+@Test("a JPEG cut in half is reported as truncated, not decoded to gray")
 func truncatedJPEG() throws {
     let bytes = try TestPaths.bytes(of: try TestPaths.photo("dog.jpg"))
     let path = try TestPaths.write(Array(bytes.prefix(bytes.count / 2)), named: "half-dog.jpg")

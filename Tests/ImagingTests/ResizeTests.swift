@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import Imaging
 
-/// Originals of the reference inputs in `Tests/Reference/images` (made by Pillow: RGB, centre crop,
+/// Originals of the reference inputs in `Tests/Reference/images` (made by Pillow: RGB, center crop,
 /// `resize((224, 224), BILINEAR)`).
 private let referencePhotos = [
     ("chelsea.png", "chelsea.png"), ("coffee.png", "coffee.png"), ("astronaut.png", "astronaut.png"),
     ("rocket.jpg", "rocket.png"), ("motorcycle_left.png", "motorcycle_left.png"), ("dog.jpg", "dog.png"),
 ]
 
-@Test("decode, centre-crop and resize to 224 matches Pillow's reference within one level",
+@Test("decode, center-crop and resize to 224 matches Pillow's reference within one level",
       arguments: referencePhotos.map(\.0))
 func matchesReferencePreprocessing(photo: String) throws {
     let reference = TestPaths.referenceImage(try #require(referencePhotos.first { $0.0 == photo }).1)
@@ -68,11 +68,11 @@ func matchesPillowOnSmallCases() {
     }
 }
 
-@Test("shrinking antialiases: a one-pixel checkerboard halved becomes flat grey")
+@Test("shrinking antialiases: a one-pixel checkerboard halved becomes flat gray")
 func shrinkingAntialiases() {
     let board: [Float] = (0 ..< 64).map { (i: Int) -> Float in (i / 8 + i % 8) % 2 == 0 ? 0 : 1 }
     let small = Image.fromGray(width: 8, height: 8, values: board).resized(width: 4, height: 4)
-    // Point sampling would give pure black or white; the widened triangle averages neighbours.
+    // Point sampling would give pure black or white; the widened triangle averages neighbors.
     // Pillow gives 128 inside and 125-130 in the corners, where the filter is cut off.
     #expect(small.rgbBytes.allSatisfy { (125 ... 130).contains($0) })
     #expect(small[1, 1].red == 128 / 255 && small[0, 0].red == 125 / 255)
@@ -93,7 +93,7 @@ func sameSizeIsIdentity() {
     #expect(image.resized(width: 9, height: 6) == image)
 }
 
-@Test("centre crop of a landscape image keeps the middle square, left offset rounded down")
+@Test("center crop of a landscape image keeps the middle square, left offset rounded down")
 func centerCropLandscape() {
     let image = Image(width: 7, height: 4, rgbBytes: pattern(width: 7, height: 4))
     let square = image.centerCropped()
@@ -102,7 +102,7 @@ func centerCropLandscape() {
     #expect(square[0, 0] == image[1, 0] && square[3, 3] == image[4, 3])
 }
 
-@Test("centre crop of a portrait image keeps the middle square, top offset rounded down")
+@Test("center crop of a portrait image keeps the middle square, top offset rounded down")
 func centerCropPortrait() {
     let image = Image(width: 3, height: 8, rgbBytes: pattern(width: 3, height: 8))
     let square = image.centerCropped()
@@ -110,7 +110,7 @@ func centerCropPortrait() {
     #expect(square[0, 0] == image[0, 2] && square[2, 2] == image[2, 4])  // (8 - 3) / 2 = 2
 }
 
-@Test("chelsea's centre crop is 300x300 starting at column 75")
+@Test("chelsea's center crop is 300x300 starting at column 75")
 func chelseaCrop() throws {
     let image = try Image(contentsOf: try TestPaths.photo("chelsea.png"))
     let square = image.centerCropped()
@@ -119,10 +119,10 @@ func chelseaCrop() throws {
     #expect(square[0, 0] == image[75, 0] && square[299, 299] == image[374, 299])
 }
 
-@Test("grey values use Pillow's luminance weights")
+@Test("gray values use Pillow's luminance weights")
 func grayscaleWeights() {
     let image = Image(width: 2, height: 1, pixels: [1, 0, 0, 0.2, 0.4, 0.6])
-    let grey = image.grayscaleValues
-    #expect(abs(grey[0] - 0.299) < 1e-6 && abs(grey[1] - (0.299 * 0.2 + 0.587 * 0.4 + 0.114 * 0.6)) < 1e-6)
-    #expect(image.grayscaled()[1, 0].green == grey[1])
+    let gray = image.grayscaleValues
+    #expect(abs(gray[0] - 0.299) < 1e-6 && abs(gray[1] - (0.299 * 0.2 + 0.587 * 0.4 + 0.114 * 0.6)) < 1e-6)
+    #expect(image.grayscaled()[1, 0].green == gray[1])
 }

@@ -86,13 +86,13 @@ func pseudoRandomBytes(count: Int, seed: UInt64) -> [UInt8] {
     }
 }
 
-/// Builds tiny PNG files by hand (stored, uncompressed deflate), so decoding of grey, palette,
+/// Builds tiny PNG files by hand (stored, uncompressed deflate), so decoding of gray, palette,
 /// 16-bit and alpha images can be tested without a second PNG encoder.
 enum HandMadePNG {
-    static func file(width: Int, height: Int, bitDepth: UInt8, colourType: UInt8, rows: [[UInt8]],
+    static func file(width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, rows: [[UInt8]],
                      extraChunks: [(String, [UInt8])] = []) -> [UInt8] {
         var ihdr = bigEndian(UInt32(width)) + bigEndian(UInt32(height))
-        ihdr += [bitDepth, colourType, 0, 0, 0]
+        ihdr += [bitDepth, colorType, 0, 0, 0]
         let raw: [UInt8] = rows.flatMap { row -> [UInt8] in [0] + row }  // filter type 0 (None) before each row
         var result: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         result += chunk("IHDR", ihdr)

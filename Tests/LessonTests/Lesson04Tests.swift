@@ -27,5 +27,11 @@ struct Lesson04Tests {
             return
         }
         #expect(curve.count == Int(metric("epochs")))
+        // The model and the training function are listings; MixUp reaches the Trainer as soft targets.
+        let page = try String(contentsOf: run.directory.appendingPathComponent("index.html"), encoding: .utf8)
+        let text = page.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        for shown in ["func smallCNN()", "trainer.batchTransform = transform", "targets: mixed.labels"] {
+            #expect(text.contains(shown), "the page shows \(shown)")
+        }
     }
 }

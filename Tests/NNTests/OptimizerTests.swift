@@ -3,7 +3,7 @@ import NN
 import Testing
 
 /// Runs `steps` updates of `optimizer` on the loss Σ(p − target)², gradients from the engine's autodiff.
-private func minimise(_ optimizer: Optimizer, from start: [Float], target: [Float], steps: Int) -> [Float] {
+private func minimize(_ optimizer: Optimizer, from start: [Float], target: [Float], steps: Int) -> [Float] {
     let parameter = Parameter(Tensor(start))
     let goal = Tensor(target)
     for _ in 0..<steps {
@@ -48,17 +48,17 @@ struct OptimizerTests {
     @Test("plain SGD takes p − η·g")
     func plainSGD() {
         // L = p², g = 2p: 1 → 1 − 0.1·2 = 0.8; −2 → −2 + 0.4 = −1.6.
-        expectClose(minimise(SGD(learningRate: 0.1), from: [1, -2], target: [0, 0], steps: 1), [0.8, -1.6])
+        expectClose(minimize(SGD(learningRate: 0.1), from: [1, -2], target: [0, 0], steps: 1), [0.8, -1.6])
     }
 
     @Test("SGD with momentum, Nesterov and weight decay follows PyTorch's formulas for three steps")
     func momentumSGD() {
         // Expected values from torch.optim.SGD's documented update (b₁ = g, b ← μb + g, p ← p − η·b or
         // p ← p − η(g + μb)), with g = 2(p − c) + λp, λ = 0.01, μ = 0.9, η = 0.1.
-        let momentum = minimise(SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01),
+        let momentum = minimize(SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01),
                                 from: [1, -2], target: [0.5, 0.5], steps: 3)
         expectClose(momentum, [0.526754299, 0.352171702], tolerance: 2e-6)
-        let nesterov = minimise(SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+        let nesterov = minimize(SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01),
                                 from: [1, -2], target: [0.5, 0.5], steps: 3)
         expectClose(nesterov, [0.441409152, 0.776362434], tolerance: 2e-6)
     }
@@ -85,11 +85,11 @@ struct OptimizerTests {
     @Test("Adam's coupled decay differs from AdamW's decoupled decay")
     func weightDecayVariants() {
         // Coupled: g = 2p + 0.1p goes through the adaptive scaling and barely changes the first steps.
-        expectClose(minimise(Adam(learningRate: 0.1, weightDecay: 0.1), from: [1], target: [0], steps: 2),
+        expectClose(minimize(Adam(learningRate: 0.1, weightDecay: 0.1), from: [1], target: [0], steps: 2),
                     [0.800412229])
         // Decoupled: p ← p·(1 − 0.1·0.1) before each step: 0.99 − 0.1 = 0.89,
         // then 0.8811 − 0.0995878 = 0.781572.
-        expectClose(minimise(AdamW(learningRate: 0.1, weightDecay: 0.1), from: [1], target: [0], steps: 2),
+        expectClose(minimize(AdamW(learningRate: 0.1, weightDecay: 0.1), from: [1], target: [0], steps: 2),
                     [0.781571856])
     }
 
@@ -97,7 +97,7 @@ struct OptimizerTests {
     func lion() {
         // η = 0.1, λ = 0.1 (decay factor 0.99), β = (0.9, 0.99). The third element starts below its target,
         // climbs, and on step 3 its momentum (still negative) carries it past 0.5: 0.49303·0.99 + 0.1 = 0.5881.
-        let result = minimise(Lion(learningRate: 0.1, weightDecay: 0.1), from: [1, -2, 0.3], target: [0, 0, 0.5],
+        let result = minimize(Lion(learningRate: 0.1, weightDecay: 0.1), from: [1, -2, 0.3], target: [0, 0, 0.5],
                               steps: 3)
         expectClose(result, [0.673289, -1.643588, 0.5880997], tolerance: 2e-6)
     }

@@ -111,7 +111,7 @@ struct TrainerTests {
     }
 
     @Test("an L2 penalty keeps the weights smaller")
-    func regularisationShrinks() throws {
+    func regularizationShrinks() throws {
         func norm(l2: Float) throws -> Float {
             let model = Dense(inputSize: 2, outputSize: 2, seed: 3)
             let trainer = Trainer(model: model, optimizer: Adam(learningRate: 0.1), batchSize: 8)

@@ -1,9 +1,10 @@
 import Foundation
 import Imaging
-@testable import Notebook
+@testable import Figures
+import Notebook
 import Testing
 
-/// Euclidean distance between a pixel and a colour.
+/// Euclidean distance between a pixel and a color.
 private func distance(_ pixel: (red: Float, green: Float, blue: Float), _ color: Color) -> Double {
     let dr = Double(pixel.red) - color.red, dg = Double(pixel.green) - color.green, db = Double(pixel.blue) - color.blue
     return (dr * dr + dg * dg + db * db).squareRoot()
@@ -15,7 +16,7 @@ private func luminance(_ pixel: (red: Float, green: Float, blue: Float)) -> Doub
 
 @Suite("Figures")
 struct FigureTests {
-    @Test("a plotted y = x line colours pixels along the plot's diagonal and nowhere else")
+    @Test("a plotted y = x line colors pixels along the plot's diagonal and nowhere else")
     func diagonalLine() throws {
         let plot = LinePlot(series: [LineSeries(name: "", x: [0, 1], y: [0, 1])], xRange: 0...1, yRange: 0...1)
         let (image, frame) = try plot.draw()
@@ -25,7 +26,7 @@ struct FigureTests {
         var onLine = 0, offLine = 0
         for y in Int(y1)..<Int(y0) {
             for x in Int(x0)..<Int(x1) where distance(image[x, y], Color.palette(0)) < 0.2 {
-                // Distance from the pixel centre to the diagonal, in output pixels.
+                // Distance from the pixel center to the diagonal, in output pixels.
                 let d = abs((y1 - y0) * (Double(x) + 0.5 - x0) - (x1 - x0) * (Double(y) + 0.5 - y0)) / length
                 if d <= 4 { onLine += 1 } else { offLine += 1 }
             }
@@ -38,7 +39,7 @@ struct FigureTests {
     func longestBar() throws {
         let chart = BarChart(labels: ["a", "b", "c", "d"], values: [0.2, 0.9, 0.5, 0.05], xRange: 0...1)
         let (image, bars, scale) = try chart.draw()
-        // Count bar-coloured pixels along the middle row of each bar.
+        // Count bar-colored pixels along the middle row of each bar.
         let lengths = bars.map { bar in
             let y = Int(bar.midY * scale)
             return (0..<image.width).filter { distance(image[$0, y], chart.color) < 0.1 }.count
@@ -49,7 +50,7 @@ struct FigureTests {
         #expect(abs(Double(lengths[1]) / Double(lengths[2]) - 1.8) < 0.05)
     }
 
-    @Test("the feature-map colour bar runs from dark at the bottom to light at the top")
+    @Test("the feature-map color bar runs from dark at the bottom to light at the top")
     func colorBarDarkToLight() throws {
         let maps: [[Float]] = (0..<4).map { k in (0..<64).map { Float($0 * (k + 1)) } }
         let grid = FeatureMapGrid(maps: maps, height: 8, width: 8)
@@ -66,8 +67,8 @@ struct FigureTests {
         #expect(distance(bottom, Colormap.viridis.color(at: 0)) < 0.05)
     }
 
-    @Test("scatter points take their class's colour")
-    func scatterClassColours() throws {
+    @Test("scatter points take their class's color")
+    func scatterClassColors() throws {
         let x: [Double] = [0.1, 0.9, 0.5, 0.2, 0.8], y: [Double] = [0.1, 0.9, 0.5, 0.8, 0.2]
         let classes = [0, 1, 0, 1, 2]
         var plot = ScatterPlot(x: x, y: y, classes: classes, classNames: ["zero", "one", "two"])

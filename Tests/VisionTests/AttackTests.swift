@@ -32,9 +32,9 @@ struct TotalVariationTests {
         for i in 0..<x.scalarCount {
             // TV is piecewise linear: skip the few elements within h of a kink, where differences are not exact.
             let (row, column, channel) = ((i / 3) / 6, (i / 3) % 6, i % 3)
-            let neighbours = [(row - 1, column), (row + 1, column), (row, column - 1), (row, column + 1)]
+            let neighbors = [(row - 1, column), (row + 1, column), (row, column - 1), (row, column + 1)]
                 .filter { $0.0 >= 0 && $0.0 < 5 && $0.1 >= 0 && $0.1 < 6 }
-            guard neighbours.allSatisfy({ abs(x[0, $0.0, $0.1, channel] - x.scalars[i]) > 4 * h }) else { continue }
+            guard neighbors.allSatisfy({ abs(x[0, $0.0, $0.1, channel] - x.scalars[i]) > 4 * h }) else { continue }
             var plus = x.scalars, minus = x.scalars
             plus[i] += h
             minus[i] -= h
@@ -52,9 +52,9 @@ struct TotalVariationTests {
 @Suite("Ideal images and adversarial attacks on the real Lite0", .serialized)
 struct AttackTests {
     @Test("the ε-box keeps values on 8-bit levels within ε of the original")
-    func quantisedBox() {
+    func quantizedBox() {
         let original = Tensor(shape: [1, 1, 4, 1], scalars: [0, 10 / 255, 128 / 255, 1])
-        let box = QuantisedBox(around: original, epsilon: 2 / 255)
+        let box = QuantizedBox(around: original, epsilon: 2 / 255)
         let projected = box.projected(Tensor(shape: [1, 1, 4, 1], scalars: [-0.5, 0.3, 0.5007, 0.99]))
         #expect(projected.scalars.map { ($0 * 255).rounded() } == [0, 12, 128, 253])
         #expect(projected.maxAbsoluteDifference(to: original) <= 2 / 255 + 1e-6)

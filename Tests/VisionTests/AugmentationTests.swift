@@ -52,13 +52,13 @@ struct GeometryTests {
         #expect(maxDifference(back, image) < 1e-4)
     }
 
-    @Test("zooming by 1 is the identity; zooming in by 2 samples halfway towards the centre")
+    @Test("zooming by 1 is the identity; zooming in by 2 samples halfway towards the center")
     func zoom() {
         let image = noiseImage(width: 8, height: 8)
         #expect(maxDifference(image.zoomed(by: 1), image) < 1e-6)
         let got = image.zoomed(by: 2)[3, 3].red
-        // Output (3, 3) is offset (−0.5, −0.5) from the centre → source offset (−0.25, −0.25), i.e. index
-        // position (3.25, 3.25): bilinear weights 0.75² on pixel (3, 3), 0.75·0.25 on its two neighbours.
+        // Output (3, 3) is offset (−0.5, −0.5) from the center → source offset (−0.25, −0.25), i.e. index
+        // position (3.25, 3.25): bilinear weights 0.75² on pixel (3, 3), 0.75·0.25 on its two neighbors.
         #expect(abs(got - (0.5625 * image[3, 3].red + 0.1875 * image[4, 3].red
                            + 0.1875 * image[3, 4].red + 0.0625 * image[4, 4].red)) < 1e-5)
     }
@@ -90,7 +90,7 @@ struct GeometryTests {
     }
 }
 
-@Suite("Colour transforms")
+@Suite("Color transforms")
 struct PhotometricTests {
     @Test("brightness +0.1 moves every channel mean by 0.1 and keeps the spread")
     func brightness() {

@@ -209,7 +209,7 @@ struct DataTests {
         }
         let (coordinates, explained) = Embeddings.principalComponents(Tensor(shape: [200, 3], scalars: values))
         #expect(explained[0] > 0.99 && explained[1] < 0.01 && explained[1] > 0)
-        // The first coordinate is the centred position along the line (up to sign): |(x₀ − mean)·(1,2,2)/3|.
+        // The first coordinate is the centered position along the line (up to sign): |(x₀ − mean)·(1,2,2)/3|.
         let mean = (0..<3).map { axis in stride(from: axis, to: 600, by: 3).reduce(0) { $0 + values[$1] } / 200 }
         let along = abs((values[0] - mean[0]) / 3 + 2 * (values[1] - mean[1]) / 3 + 2 * (values[2] - mean[2]) / 3)
         #expect(abs(abs(coordinates[0][0]) - along) < 0.1)

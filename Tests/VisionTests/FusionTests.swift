@@ -67,7 +67,7 @@ struct FusionTests {
         let gradient = crossEntropy(logits: model(x), labels: [1, 2]).gradient(for: x)
         #expect(gradient.shape == x.shape)
         #expect(gradient.scalars.contains { $0 != 0 })
-        // In the training phase the model must not fold: a trainable BatchNorm normalises with the batch's
+        // In the training phase the model must not fold: a trainable BatchNorm normalizes with the batch's
         // statistics, which differ from the running ones (the stem has no dropout to blur the comparison).
         model.unfreeze()
         let training = withoutGradients {

@@ -24,11 +24,11 @@ struct GoldenTests {
         #expect(top5(logits.scalars) == top5(expected))
     }
 
-    @Test("normalising the chelsea photo gives PyTorch's input tensor exactly")
-    func normalisationMatches() throws {
-        let normalised = Reference.model.preprocessing.normalized(try Reference.pixels("chelsea"))
+    @Test("normalizing the chelsea photo gives PyTorch's input tensor exactly")
+    func normalizationMatches() throws {
+        let normalized = Reference.model.preprocessing.normalized(try Reference.pixels("chelsea"))
         let expected = Reference.nhwc(fromNCHW: try Reference.floats("chelsea_input_nchw.f32"))
-        #expect(normalised.maxAbsoluteDifference(to: expected) <= 1e-6)
+        #expect(normalized.maxAbsoluteDifference(to: expected) <= 1e-6)
     }
 
     @Test("pooled features match PyTorch's 1280-d vector")
@@ -44,7 +44,7 @@ struct GoldenTests {
         let pixels = try Reference.pixels("chelsea").requiringGradient()
         let loss = crossEntropy(logits: Reference.model(pixels), labels: [284])
         #expect(abs(loss.scalar - 7.656717) < 1e-3)
-        // The reference is d loss / d normalised input; ours is per [0, 1] pixel, which is that times 255/128.
+        // The reference is d loss / d normalized input; ours is per [0, 1] pixel, which is that times 255/128.
         let gradient = loss.gradient(for: pixels) * (128 / 255)
         let expected = Reference.nhwc(fromNCHW: try Reference.floats("grad_chelsea_ce284.f32"))
         let cosine = cosineSimilarity(gradient.scalars, expected.scalars)

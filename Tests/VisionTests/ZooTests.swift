@@ -241,7 +241,7 @@ struct TorchvisionBlockTests {
     func adaptivePoolingGradient() {
         let x = Tensor.random(uniform: [1, 5, 5, 2], seed: 3).requiringGradient()
         let gradient = adaptiveAveragePool(x, height: 3, width: 3).sum().gradient(for: x)
-        // Corner (0, 0) lies in one 2×2 cell: 1/4. Centre (2, 2) lies in one 3×3 cell: 1/9. (1, 1) lies in four
+        // Corner (0, 0) lies in one 2×2 cell: 1/4. Center (2, 2) lies in one 3×3 cell: 1/9. (1, 1) lies in four
         // cells (rows 0..<2 and 1..<4, the same for columns): 1/4 + 1/6 + 1/6 + 1/9.
         #expect(abs(gradient[0, 0, 0, 0] - 0.25) < 1e-6)
         #expect(abs(gradient[0, 2, 2, 1] - 1 / 9) < 1e-6)

@@ -9,6 +9,6 @@ CheckRunner.main([
             globalAveragePooled: Exercises02.globalAveragePooled,
             l2Normalized: Exercises02.l2Normalized,
             cosineSimilarity: Exercises02.cosineSimilarity,
-            nearestNeighbours: Exercises02.nearestNeighbours,
+            nearestNeighbors: Exercises02.nearestNeighbors,
             trainedHead: Exercises02.trainedHead))
 ])

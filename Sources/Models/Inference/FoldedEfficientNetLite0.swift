@@ -11,7 +11,7 @@ import NN
 /// Concretely: `[N, 224, 224, 3]` pixels in [0, 1] → `[N, classCount]` logits, equal to the unfolded model's
 /// inference output up to float rounding (about 1e-5). A snapshot: later changes to the model are not seen.
 public struct FoldedEfficientNetLite0: Sendable {
-    /// The normalisation the model applies to its pixels.
+    /// The normalization the model applies to its pixels.
     public let preprocessing: Preprocessing
     let stem: FoldedConvolution
     let blocks: [FoldedMBConvBlock]

@@ -48,9 +48,9 @@ public final class MBConv: Layer {
 
 /// EfficientNet-B0 for ImageNet: 5,288,548 parameters (torchvision: `efficientnet_b0()`).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
-public final class EfficientNetB0: Layer, TransferableClassifier {
+public final class EfficientNetB0: TorchvisionClassifier {
     /// Expansion, kernel, first stride, input and output channels, repeats (torchvision's `bneck_conf` rows).
     static let stages = [(1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2), (6, 5, 2, 24, 40, 2), (6, 3, 2, 40, 80, 3),
                          (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4), (6, 3, 1, 192, 320, 1)]
@@ -65,9 +65,9 @@ public final class EfficientNetB0: Layer, TransferableClassifier {
     /// 0…8; stage i is "features.i", its blocks "features.i.0", "features.i.1", …).
     public let convolutions: Sequential
     /// Dropout(0.2) and Linear 1280→classes (state_dict prefix "classifier").
-    public private(set) var classifier: Sequential
+    public var classifier: Sequential
 
-    /// An EfficientNet-B0 with torchvision's initialisation scales, reproducible from `seed`.
+    /// An EfficientNet-B0 with torchvision's initialization scales, reproducible from `seed`.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = [convNormActivation(3, 32, stride: 2, activation: swish, seed: seeds.next())]
@@ -94,31 +94,10 @@ public final class EfficientNetB0: Layer, TransferableClassifier {
         initializeLikeTorchvision(linear: .uniformOverOutputs, seed: seeds.next())
     }
 
-    public var sublayers: [(name: String, layer: any Layer)] {
-        [("features", convolutions), ("classifier", classifier)]
-    }
-
     /// 1280 pooled features.
     public var featureCount: Int { 1280 }
 
-    /// Logits for `[N, H, W, 3]` pixels in [0, 1].
-    public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier(features(pixels))
-    }
+    /// The embedding is the pooled base; the head is Dropout and the linear layer ("classifier.1").
+    public var embeddingLayerCount: Int { 0 }
 
-    /// The 1280-d globally pooled features for pixels in [0, 1].
-    public func features(_ pixels: Tensor) -> Tensor {
-        globalAveragePool(featureMaps(of: pixels))
-    }
-
-    /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
-    public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalized(pixels))
-    }
-
-    /// Replaces the linear layer ("classifier.1") with a fresh one for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        classifier = Sequential(classifier.layers[0], Dense(inputSize: 1280, outputSize: classCount, seed: seed))
-        labels = defaultLabels(classCount: classCount)
-    }
 }

@@ -38,9 +38,9 @@ public final class InvertedResidual: Layer {
 
 /// MobileNetV2 for ImageNet: 3,504,872 parameters (torchvision: `mobilenet_v2()`, width multiplier 1).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
-public final class MobileNetV2: Layer, TransferableClassifier {
+public final class MobileNetV2: TorchvisionClassifier {
     /// Expansion t, output channels c, repeats n, first stride s (torchvision's `inverted_residual_setting`).
     static let settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
                            (6, 160, 3, 2), (6, 320, 1, 1)]
@@ -52,9 +52,9 @@ public final class MobileNetV2: Layer, TransferableClassifier {
     /// Stem, 17 inverted residuals and the 1×1 head to 1280 channels (state_dict prefix "features", 0…18).
     public let convolutions: Sequential
     /// Dropout(0.2) and Linear 1280→classes (state_dict prefix "classifier").
-    public private(set) var classifier: Sequential
+    public var classifier: Sequential
 
-    /// A MobileNetV2 with torchvision's initialisation scales, reproducible from `seed`.
+    /// A MobileNetV2 with torchvision's initialization scales, reproducible from `seed`.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = [convNormActivation(3, 32, stride: 2, activation: relu6, seed: seeds.next())]
@@ -74,31 +74,10 @@ public final class MobileNetV2: Layer, TransferableClassifier {
         initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
-    public var sublayers: [(name: String, layer: any Layer)] {
-        [("features", convolutions), ("classifier", classifier)]
-    }
-
     /// 1280 pooled features.
     public var featureCount: Int { 1280 }
 
-    /// Logits for `[N, H, W, 3]` pixels in [0, 1].
-    public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier(features(pixels))
-    }
+    /// The embedding is the pooled base; the head is Dropout and the linear layer ("classifier.1").
+    public var embeddingLayerCount: Int { 0 }
 
-    /// The 1280-d globally pooled features for pixels in [0, 1].
-    public func features(_ pixels: Tensor) -> Tensor {
-        globalAveragePool(featureMaps(of: pixels))
-    }
-
-    /// The head's activations `[N, H/32, W/32, 1280]` for pixels in [0, 1].
-    public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalized(pixels))
-    }
-
-    /// Replaces the linear layer ("classifier.1") with a fresh one for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        classifier = Sequential(classifier.layers[0], Dense(inputSize: 1280, outputSize: classCount, seed: seed))
-        labels = defaultLabels(classCount: classCount)
-    }
 }

@@ -58,9 +58,9 @@ public final class MobileNetV3Block: Layer {
 /// MobileNetV3 for ImageNet (torchvision: `mobilenet_v3_large()`, 5,483,032 parameters;
 /// `mobilenet_v3_small()`, 2,542,856).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
-public final class MobileNetV3: Layer, TransferableClassifier {
+public final class MobileNetV3: TorchvisionClassifier {
     /// The two sizes of the paper.
     public enum Size: Sendable {
         case large, small
@@ -99,12 +99,12 @@ public final class MobileNetV3: Layer, TransferableClassifier {
     /// Stem, the blocks and the 1×1 head to 6× the last block's channels (state_dict prefix "features").
     public let convolutions: Sequential
     /// Linear → hard-swish → Dropout(0.2) → Linear (state_dict prefix "classifier", indices 0…3).
-    public private(set) var classifier: Sequential
+    public var classifier: Sequential
     /// The pooled channels the classifier reads: 960 (large) or 576 (small).
     public let pooledCount: Int
     public let featureCount: Int
 
-    /// A MobileNetV3 with torchvision's initialisation scales, reproducible from `seed`.
+    /// A MobileNetV3 with torchvision's initialization scales, reproducible from `seed`.
     public init(_ size: Size, classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         let settings = size.blocks
@@ -125,30 +125,6 @@ public final class MobileNetV3: Layer, TransferableClassifier {
         initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
-    public var sublayers: [(name: String, layer: any Layer)] {
-        [("features", convolutions), ("classifier", classifier)]
-    }
-
-    /// Logits for `[N, H, W, 3]` pixels in [0, 1].
-    public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier.layers[2...].reduce(features(pixels)) { $1($0) }
-    }
-
-    /// The embedding the last linear layer reads: the pooled head through "classifier.0" and its hard-swish
-    /// (1280-d for large, 1024-d for small), before the dropout.
-    public func features(_ pixels: Tensor) -> Tensor {
-        classifier.layers[..<2].reduce(globalAveragePool(featureMaps(of: pixels))) { $1($0) }
-    }
-
-    /// The head's activations `[N, H/32, W/32, pooledCount]` for pixels in [0, 1].
-    public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalized(pixels))
-    }
-
-    /// Replaces the last linear layer ("classifier.3") with a fresh one for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        classifier = Sequential(Array(classifier.layers.dropLast())
-                                + [Dense(inputSize: featureCount, outputSize: classCount, seed: seed)])
-        labels = defaultLabels(classCount: classCount)
-    }
+    /// The embedding runs through "classifier.0" and its hard-swish, before the dropout and "classifier.3".
+    public var embeddingLayerCount: Int { 2 }
 }

@@ -50,7 +50,7 @@ public final class Bottleneck: Layer {
 
 /// ResNet-50 for ImageNet: 25,557,032 parameters (torchvision: `resnet50()`).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits.
 public final class ResNet50: Layer, TransferableClassifier {
     public let name = "resnet50"
@@ -63,7 +63,7 @@ public final class ResNet50: Layer, TransferableClassifier {
     /// The classifier: 2048 pooled features → one logit per class ("fc").
     public private(set) var fc: Dense
 
-    /// A ResNet-50 with torchvision's initialisation scales, reproducible from `seed`.
+    /// A ResNet-50 with torchvision's initialization scales, reproducible from `seed`.
     public init(classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         conv1 = Conv2D(inputChannels: 3, outputChannels: 64, kernelSize: 7, stride: 2, padding: .symmetric(3),
@@ -112,9 +112,9 @@ public final class ResNet50: Layer, TransferableClassifier {
         return stages.reduce(x) { $1($0) }
     }
 
-    /// Replaces "fc" with a fresh linear layer for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        fc = Dense(inputSize: 2048, outputSize: classCount, seed: seed)
-        labels = defaultLabels(classCount: classCount)
+    /// Replaces "fc" with a fresh linear layer for the classes named `labels`.
+    public func replaceClassifier(labels: [String], seed: UInt64 = 0) {
+        fc = Dense(inputSize: 2048, outputSize: labels.count, seed: seed)
+        self.labels = labels
     }
 }

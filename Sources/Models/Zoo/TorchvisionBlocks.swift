@@ -15,7 +15,7 @@ public func makeDivisible(_ channels: Double, divisor: Int = 8, minValue: Int? =
     return Double(rounded) < 0.9 * channels ? rounded + divisor : rounded
 }
 
-/// Convolution without bias, batch normalisation, then an optional activation, as one `Sequential` whose
+/// Convolution without bias, batch normalization, then an optional activation, as one `Sequential` whose
 /// children are named "0", "1" (and "2") (torchvision: `Conv2dNormActivation`, formerly `ConvBNActivation`).
 ///
 /// Padding is PyTorch's symmetric `(kernelSize − 1) / 2`, so a stride-2 layer halves an even input.

@@ -1,12 +1,12 @@
-// torchvision does not keep PyTorch's default initialisation: each classifier's __init__ re-draws its weights
-// (He initialisation for convolutions, small normals for linear layers). We reproduce the scales. The samples
+// torchvision does not keep PyTorch's default initialization: each classifier's __init__ re-draws its weights
+// (He initialization for convolutions, small normals for linear layers). We reproduce the scales. The samples
 // are uniform with the same variance rather than normal: for training that is equivalent, and VGG's 138 million
 // weights are then drawn in a fraction of a second instead of several.
 
 import Engine
 import NN
 
-/// How a torchvision model initialises its linear layers (the one part that differs between models).
+/// How a torchvision model initializes its linear layers (the one part that differs between models).
 enum LinearInitialization {
     /// Weights with this standard deviation, zero bias (VGG, MobileNet: `nn.init.normal_(w, 0, 0.01)`).
     case normal(standardDeviation: Float)

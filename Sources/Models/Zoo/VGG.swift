@@ -8,9 +8,9 @@ import NN
 
 /// VGG for ImageNet (torchvision: `vgg16()`, 138,357,544 parameters; `vgg19()`, 143,667,240).
 ///
-/// The model takes pixels in [0, 1] and normalises them itself. Concretely: `[N, 224, 224, 3]` pixels →
+/// The model takes pixels in [0, 1] and normalizes them itself. Concretely: `[N, 224, 224, 3]` pixels →
 /// `[N, classCount]` logits. Smaller inputs (at least 32×32) also work: the adaptive pool then repeats cells.
-public final class VGG: Layer, TransferableClassifier {
+public final class VGG: TorchvisionClassifier {
     /// The two depths of the zoo.
     public enum Depth: Sendable {
         case vgg16, vgg19
@@ -32,9 +32,9 @@ public final class VGG: Layer, TransferableClassifier {
     public let convolutions: Sequential
     /// Linear 25088→4096, ReLU, Dropout, Linear 4096→4096, ReLU, Dropout, Linear 4096→classes
     /// (state_dict prefix "classifier"; indices 0…6 as in torchvision).
-    public private(set) var classifier: Sequential
+    public var classifier: Sequential
 
-    /// A VGG with torchvision's initialisation scales, reproducible from `seed`.
+    /// A VGG with torchvision's initialization scales, reproducible from `seed`.
     public init(_ depth: Depth, classCount: Int = 1000, labels: [String]? = nil, seed: UInt64 = 0) {
         var seeds = SeedSequence(seed)
         var layers: [any Layer] = []
@@ -61,38 +61,15 @@ public final class VGG: Layer, TransferableClassifier {
         initializeLikeTorchvision(linear: .normal(standardDeviation: 0.01), seed: seeds.next())
     }
 
-    public var sublayers: [(name: String, layer: any Layer)] {
-        [("features", convolutions), ("classifier", classifier)]
-    }
-
     /// 4096: the second fully connected layer's activations are VGG's classic embedding.
     public var featureCount: Int { 4096 }
 
-    /// Logits for `[N, H, W, 3]` pixels in [0, 1].
-    public func callAsFunction(_ pixels: Tensor) -> Tensor {
-        classifier.layers[5...].reduce(features(pixels)) { $1($0) }
-    }
-
-    /// The 4096-d embedding after the second linear layer and its ReLU (before the last dropout).
-    public func features(_ pixels: Tensor) -> Tensor {
-        classifier.layers[..<5].reduce(flattenedPool(featureMaps(of: pixels))) { $1($0) }
-    }
-
-    /// The last convolutional stage's activations `[N, H/32, W/32, 512]` for pixels in [0, 1].
-    public func featureMaps(of pixels: Tensor) -> Tensor {
-        convolutions(preprocessing.normalized(pixels))
-    }
-
-    /// Replaces the last linear layer ("classifier.6") with a fresh one for `classCount` classes.
-    public func replaceClassifier(classCount: Int, seed: UInt64 = 0) {
-        classifier = Sequential(Array(classifier.layers.dropLast())
-                                + [Dense(inputSize: 4096, outputSize: classCount, seed: seed)])
-        labels = defaultLabels(classCount: classCount)
-    }
+    /// The embedding runs through the second linear layer and its ReLU, before the dropout and "classifier.6".
+    public var embeddingLayerCount: Int { 5 }
 
     /// The adaptive 7×7 average pool, flattened in torchvision's channel-major order (NCHW) so that the first
     /// linear layer's 25088 input weights line up with a torchvision checkpoint.
-    private func flattenedPool(_ maps: Tensor) -> Tensor {
+    public func pooled(_ maps: Tensor) -> Tensor {
         let pooled = adaptiveAveragePool(maps, height: 7, width: 7)
         return pooled.transposed(permutation: [0, 3, 1, 2]).reshaped(to: [maps.shape[0], 512 * 7 * 7])
     }

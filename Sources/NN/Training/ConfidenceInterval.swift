@@ -11,9 +11,9 @@ public func wilsonInterval(successes: Int, trials: Int, z: Double = 1.96) -> Clo
     precondition(trials > 0 && (0...trials).contains(successes),
                  "an interval needs 0 ≤ successes ≤ trials and trials > 0, got \(successes) of \(trials)")
     let n = Double(trials), p = Double(successes) / n, z2 = z * z
-    let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    let center = (p + z2 / (2 * n)) / (1 + z2 / n)
     let halfWidth = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-    return max(0, centre - halfWidth)...min(1, centre + halfWidth)
+    return max(0, center - halfWidth)...min(1, center + halfWidth)
 }
 
 extension Evaluation {

@@ -40,7 +40,7 @@ extension Layer {
     /// Every BatchNorm layer in the tree.
     public var batchNormLayers: [BatchNorm] { namedLayers.compactMap { $0.layer as? BatchNorm } }
 
-    /// Freezes every BatchNorm in the tree, so it normalises with its running statistics even while training —
+    /// Freezes every BatchNorm in the tree, so it normalizes with its running statistics even while training —
     /// what Keras does for `base(x, training=False)`, and what fine-tuning on small batches needs (batch
     /// statistics of a few images would overwrite the ImageNet ones).
     public func freezeBatchNorm() { batchNormLayers.forEach { $0.freeze() } }

@@ -117,7 +117,7 @@ struct HTMLReport {
         }
     }
 
-    /// Program output may contain terminal colour codes; the page shows the text only.
+    /// Program output may contain terminal color codes; the page shows the text only.
     private func stripANSI(_ text: String) -> String {
         text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
     }

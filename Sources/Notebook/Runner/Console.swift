@@ -1,6 +1,6 @@
 import Foundation
 
-/// The terminal the notebook writes to: whether it is one, how wide it is, and whether colour is wanted.
+/// The terminal the notebook writes to: whether it is one, how wide it is, and whether color is wanted.
 ///
 /// The notebook's own text goes to a duplicate of the original standard output, so it still reaches the terminal
 /// while a cell's standard output is being captured.
@@ -9,7 +9,7 @@ final class Console: @unchecked Sendable {
 
     /// True when standard output was a terminal when the program started.
     let isTerminal: Bool
-    /// ANSI colour: only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    /// ANSI color: only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     let usesColor: Bool
     private let fd: Int32
     private let lock = NSLock()
@@ -57,7 +57,7 @@ final class Console: @unchecked Sendable {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// `text` wrapped in an ANSI style when colour is on: codes like "1" (bold), "2" (dim), "36" (cyan).
+    /// `text` wrapped in an ANSI style when color is on: codes like "1" (bold), "2" (dim), "36" (cyan).
     func styled(_ text: String, _ code: String) -> String {
         usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }

@@ -1,6 +1,6 @@
-/// Colours Swift source for the terminal and for HTML, from `SwiftLexer`'s tokens.
+/// Colors Swift source for the terminal and for HTML, from `SwiftLexer`'s tokens.
 enum Highlighter {
-    /// ANSI-coloured source (plain when colour is off).
+    /// ANSI-colored source (plain when color is off).
     static func terminal(_ source: String, console: Console) -> String {
         guard console.usesColor else { return source }
         let characters = Array(source)

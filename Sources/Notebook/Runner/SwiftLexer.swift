@@ -1,4 +1,4 @@
-/// A small Swift tokenizer: enough to colour code cells and to find a closure's braces while skipping strings and
+/// A small Swift tokenizer: enough to color code cells and to find a closure's braces while skipping strings and
 /// comments. It is not a parser; unusual code degrades to plain text, never to an error.
 enum SwiftLexer {
     enum Kind: Equatable { case keyword, string, number, comment, type, attribute, punctuation, identifier, whitespace }

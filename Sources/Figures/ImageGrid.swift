@@ -54,7 +54,7 @@ public struct ImageComparison: Figure, Sendable {
     public var images: [Image]
     /// One per image; the first line is set in bold, further lines ("\n") in regular type.
     public var captions: [String]
-    /// Drawn large between neighbouring panels, e.g. ["+", "="] or ["→"]; empty for plain gaps.
+    /// Drawn large between neighboring panels, e.g. ["+", "="] or ["→"]; empty for plain gaps.
     public var separators: [String]
     public var panelWidth: Double
 
@@ -76,7 +76,7 @@ public struct ImageComparison: Figure, Sendable {
             throw FigureError.invalidData(
                 figure: "Comparison \"\(title)\"",
                 reason: "needs images, one caption per image and one separator between "
-                    + "neighbours; got \(images.count), \(captions.count), \(separators.count)")
+                    + "neighbors; got \(images.count), \(captions.count), \(separators.count)")
         }
         return try drawPanels(
             title: title, images: images, captions: captions, columns: images.count,
@@ -107,7 +107,7 @@ private func drawPanels(
         let cell = Rect(
             x: Style.padding + Double(column) * (cellWidth + gap),
             y: top + Double(row) * (cellHeight + captionHeight + rowGap), width: cellWidth, height: cellHeight)
-        // Keep the picture's aspect ratio, centred in its cell.
+        // Keep the picture's aspect ratio, centered in its cell.
         let fit = Swift.min(cell.width / Double(picture.width), cell.height / Double(picture.height))
         let w = Double(picture.width) * fit, h = Double(picture.height) * fit
         let target = Rect(x: cell.midX - w / 2, y: cell.maxY - h, width: w, height: h)

@@ -230,7 +230,7 @@ final class Canvas {
     ) {
         guard !string.isEmpty else { return }
         let w = textWidth(string, size: size, weight: weight)
-        // DejaVu's cap height is 0.73 em and its descender 0.24 em: centre on capitals and digits.
+        // DejaVu's cap height is 0.73 em and its descender 0.24 em: center on capitals and digits.
         let along: Double =
             switch anchor.horizontal {
             case .left: 0

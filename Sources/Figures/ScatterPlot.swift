@@ -1,14 +1,14 @@
 import Foundation
 import Imaging
 
-/// Points of one class (one colour, one legend entry) in a `ScatterPlot`.
+/// Points of one class (one color, one legend entry) in a `ScatterPlot`.
 public struct ScatterGroup: Sendable {
     public var name: String
     public var x: [Double]
     public var y: [Double]
     /// Optional text beside each point, e.g. a model name; empty strings are skipped.
     public var pointLabels: [String]
-    /// nil takes the group's palette colour (tab10, in order).
+    /// nil takes the group's palette color (tab10, in order).
     public var color: Color?
 
     public init(name: String, x: [Double], y: [Double], pointLabels: [String] = [], color: Color? = nil) {
@@ -20,7 +20,7 @@ public struct ScatterGroup: Sendable {
     }
 }
 
-/// Points coloured by class with a legend: 2-D projections of embeddings, accuracy against model size.
+/// Points colored by class with a legend: 2-D projections of embeddings, accuracy against model size.
 ///
 /// ```swift
 /// ScatterPlot(title: "PCA of Lite0 embeddings", xLabel: "PC 1", yLabel: "PC 2",

@@ -84,7 +84,7 @@ struct CartesianFrame {
     }
 }
 
-/// A figure title, bold, centred over `area`.
+/// A figure title, bold, centered over `area`.
 func drawTitle(_ title: String, on canvas: Canvas, over area: Rect) {
     guard !title.isEmpty else { return }
     let text = canvas.truncated(title, toWidth: canvas.width - 2 * Style.padding, size: Style.titleSize, weight: .bold)

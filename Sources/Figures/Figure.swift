@@ -17,8 +17,8 @@ extension Figure {
     }
 }
 
-/// Encodes `image` as PNG through libgd and writes it to `url`.
-func writePNGFile(_ image: Image, to url: URL) throws(FigureError) {
+/// Encodes `image` as PNG through libgd and writes it to `url` atomically, creating the parent directory if needed.
+public func writePNGFile(_ image: Image, to url: URL) throws(FigureError) {
     let data = try GDImage(image).pngData()
     do {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -51,7 +51,7 @@ enum Style {
 }
 
 extension NumberFormat {
-    /// Writes `value`; `step` is the spacing between neighbouring values (for automatic decimals).
+    /// Writes `value`; `step` is the spacing between neighboring values (for automatic decimals).
     func string(_ value: Double, step: Double? = nil) -> String {
         switch self {
         case .percent(let decimals):

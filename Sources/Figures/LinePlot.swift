@@ -7,9 +7,9 @@ public struct LineSeries: Sendable {
     public var name: String
     public var x: [Double]
     public var y: [Double]
-    /// nil takes the next colour of the palette (tab10).
+    /// nil takes the next color of the palette (tab10).
     public var color: Color?
-    /// Dashed lines suit a companion curve, e.g. validation beside a solid training curve of the same colour.
+    /// Dashed lines suit a companion curve, e.g. validation beside a solid training curve of the same color.
     public var isDashed: Bool
     /// A dot at every point; good for short runs such as a few epochs.
     public var showsMarkers: Bool

@@ -1,6 +1,6 @@
 import ExerciseSupport
 
-/// Lesson 02 · Nearest neighbours
+/// Lesson 02 · Nearest neighbors
 ///
 /// "Which photos look most like this one?": rank a gallery of embeddings by their cosine similarity
 /// to a query and return the positions of the `count` most similar, most similar first. Equal
@@ -11,9 +11,9 @@ import ExerciseSupport
 /// - Parameters:
 ///   - query: an embedding.
 ///   - gallery: embeddings of the same length as `query`.
-///   - count: how many neighbours to return; more than the gallery holds means all of them.
+///   - count: how many neighbors to return; more than the gallery holds means all of them.
 /// - Returns: `min(count, gallery.count)` indices into `gallery`.
-public func nearestNeighbours(of query: [Float], in gallery: [[Float]], count: Int) -> [Int] {
+public func nearestNeighbors(of query: [Float], in gallery: [[Float]], count: Int) -> [Int] {
     let similarities = gallery.map { cosineSimilarity(query, $0) }
     let ranked = gallery.indices.sorted { first, second in
         similarities[first] != similarities[second] ? similarities[first] > similarities[second] : first < second

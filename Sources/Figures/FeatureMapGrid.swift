@@ -1,9 +1,9 @@
 import Foundation
 import Imaging
 
-/// Activation maps of one layer as a grid of false-colour tiles with a shared colour bar.
+/// Activation maps of one layer as a grid of false-color tiles with a shared color bar.
 ///
-/// All maps share one scale (the grid's minimum is the darkest colour and its maximum the lightest), so tiles can
+/// All maps share one scale (the grid's minimum is the darkest color and its maximum the lightest), so tiles can
 /// be compared with each other.
 ///
 /// ```swift
@@ -39,7 +39,7 @@ public struct FeatureMapGrid: Figure, Sendable {
         try draw().image
     }
 
-    /// The picture, the colour bar's rectangle and the value range (for tests).
+    /// The picture, the color bar's rectangle and the value range (for tests).
     func draw() throws(FigureError) -> (image: Image, colorBar: Rect, range: ClosedRange<Double>, scale: Double) {
         let name = "FeatureMapGrid \"\(title)\""
         guard !maps.isEmpty, mapHeight > 0, mapWidth > 0 else { throw .invalidData(figure: name, reason: "no maps") }

@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 
-/// A matrix as coloured cells with the value written in each: confusion matrices, similarity matrices.
+/// A matrix as colored cells with the value written in each: confusion matrices, similarity matrices.
 ///
 /// ```swift
 /// Heatmap(title: "Confusion matrix", values: counts, rowLabels: classNames, columnLabels: classNames,
@@ -20,7 +20,7 @@ public struct Heatmap: Figure, Sendable {
     public var valueFormat: NumberFormat?
     /// Write each value in its cell.
     public var showsValues: Bool
-    /// A fixed colour range; nil uses the matrix's minimum and maximum.
+    /// A fixed color range; nil uses the matrix's minimum and maximum.
     public var range: ClosedRange<Double>?
     /// Logical size of one cell.
     public var cellSize: Double

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An opaque sRGB colour with components in [0, 1], optionally drawn with some transparency.
+/// An opaque sRGB color with components in [0, 1], optionally drawn with some transparency.
 public struct Color: Equatable, Sendable {
     public var red: Double
     public var green: Double
@@ -15,14 +15,14 @@ public struct Color: Equatable, Sendable {
         self.opacity = opacity
     }
 
-    /// A colour written the way designers write it, e.g. `Color(hex: 0x1f77b4)`.
+    /// A color written the way designers write it, e.g. `Color(hex: 0x1f77b4)`.
     public init(hex: UInt32, opacity: Double = 1) {
         self.init(
             red: Double((hex >> 16) & 0xff) / 255, green: Double((hex >> 8) & 0xff) / 255,
             blue: Double(hex & 0xff) / 255, opacity: opacity)
     }
 
-    /// The same colour with another opacity.
+    /// The same color with another opacity.
     public func withOpacity(_ opacity: Double) -> Color {
         Color(red: red, green: green, blue: blue, opacity: opacity)
     }
@@ -45,11 +45,11 @@ public struct Color: Equatable, Sendable {
         0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
     ].map { Color(hex: $0) }
 
-    /// The `index`-th palette colour, cycling after ten.
+    /// The `index`-th palette color, cycling after ten.
     public static func palette(_ index: Int) -> Color { tab10[((index % 10) + 10) % 10] }
 }
 
-/// Ink colours shared by every figure, so they look like one family.
+/// Ink colors shared by every figure, so they look like one family.
 enum Ink {
     static let text = Color(hex: 0x222222)
     static let secondaryText = Color(hex: 0x555555)
@@ -58,16 +58,16 @@ enum Ink {
     static let frame = Color(hex: 0xcccccc)
 }
 
-/// A map from a value in [0, 1] to a colour, dark to light, for feature maps and heatmaps.
+/// A map from a value in [0, 1] to a color, dark to light, for feature maps and heatmaps.
 public enum Colormap: Sendable {
     /// matplotlib's perceptually uniform default: dark purple → blue → green → yellow.
     case viridis
     /// White → dark blue (ColorBrewer "Blues"), the usual choice for confusion matrices.
     case blues
     /// Black → white.
-    case greys
+    case grays
 
-    /// The colour of `value`, clamped to [0, 1].
+    /// The color of `value`, clamped to [0, 1].
     public func color(at value: Double) -> Color {
         let t = value.isNaN ? 0 : min(max(value, 0), 1)
         switch self {
@@ -77,12 +77,12 @@ public enum Colormap: Sendable {
                 blue: Colormap.horner(Colormap.viridisBlue, t))
         case .blues:
             return Colormap.interpolate(Colormap.bluesStops, t)
-        case .greys:
+        case .grays:
             return Color(red: t, green: t, blue: t)
         }
     }
 
-    /// 256 precomputed 8-bit colours, for colouring many pixels quickly.
+    /// 256 precomputed 8-bit colors, for coloring many pixels quickly.
     func lookupTable() -> [(UInt8, UInt8, UInt8)] {
         (0..<256).map { i in
             let c = color(at: Double(i) / 255)
@@ -92,7 +92,7 @@ public enum Colormap: Sendable {
     }
 
     // Least-squares degree-10 polynomials fitted to matplotlib's 256-entry viridis table (CC0); the largest
-    // deviation from the table is below 1/255 per channel, i.e. invisible after 8-bit quantisation.
+    // deviation from the table is below 1/255 per channel, i.e. invisible after 8-bit quantization.
     private static let viridisRed: [Double] = [
         0.268027834999, 0.22849224821, 1.71265962891, -32.1265269836, 43.1514512323, 559.870671112,
         -2864.82711844, 6107.16775397, -6765.95879175, 3826.02759234, -874.523729173,

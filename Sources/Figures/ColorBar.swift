@@ -1,6 +1,6 @@
 import Foundation
 
-/// A vertical colour scale, lowest value (dark for viridis) at the bottom, with ticks on its right.
+/// A vertical color scale, lowest value (dark for viridis) at the bottom, with ticks on its right.
 struct ColorBar {
     var colormap: Colormap
     var lower: Double
@@ -43,7 +43,7 @@ struct ColorBar {
         }
     }
 
-    /// The rectangle of the coloured bar inside `rect` as passed to `draw` (for tests).
+    /// The rectangle of the colored bar inside `rect` as passed to `draw` (for tests).
     static func barRect(in rect: Rect) -> Rect {
         Rect(x: rect.minX + 18, y: rect.minY, width: barWidth, height: rect.height)
     }

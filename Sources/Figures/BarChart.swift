@@ -17,7 +17,7 @@ public struct BarChart: Figure, Sendable {
     public var valueFormat: NumberFormat
     /// A fixed value axis, e.g. 0...1 for probabilities; nil fits 0 and the values.
     public var xRange: ClosedRange<Double>?
-    /// Indices of bars drawn in the accent colour, e.g. the true class.
+    /// Indices of bars drawn in the accent color, e.g. the true class.
     public var highlighted: Set<Int>
     public var color: Color
     public var accentColor: Color
