@@ -56,10 +56,6 @@ public final class EfficientNetB0: TorchvisionClassifier {
                          (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4), (6, 3, 1, 192, 320, 1)]
 
     public let name = "efficientnet-b0"
-    /// torchvision's EfficientNet-B0 weights were evaluated with bicubic `Resize(256)` and `CenterCrop(224)`; we
-    /// resize with our own filter.
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
-                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, seven stages of MBConv blocks and the 1×1 head to 1280 channels (state_dict prefix "features",
     /// 0…8; stage i is "features.i", its blocks "features.i.0", "features.i.1", …).

@@ -46,8 +46,6 @@ public final class MobileNetV2: TorchvisionClassifier {
                            (6, 160, 3, 2), (6, 320, 1, 1)]
 
     public let name = "mobilenet-v2"
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
-                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, 17 inverted residuals and the 1×1 head to 1280 channels (state_dict prefix "features", 0…18).
     public let convolutions: Sequential

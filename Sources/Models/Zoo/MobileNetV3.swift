@@ -93,8 +93,6 @@ public final class MobileNetV3: TorchvisionClassifier {
     }
 
     public let name: String
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
-                                             normalization: .imageNet)
     public var labels: [String]
     /// Stem, the blocks and the 1×1 head to 6× the last block's channels (state_dict prefix "features").
     public let convolutions: Sequential

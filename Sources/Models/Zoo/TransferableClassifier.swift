@@ -45,6 +45,12 @@ extension TorchvisionClassifier {
 
     public func pooled(_ maps: Tensor) -> Tensor { globalAveragePool(maps) }
 
+    /// torchvision's ImageNet evaluation transform: shorter side to 256, center crop 224, ImageNet mean and
+    /// standard deviation (torchvision resizes bicubic; we resize with our own filter).
+    public var preprocessing: Preprocessing {
+        Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256), normalization: .imageNet)
+    }
+
     /// Logits `[N, classCount]` for `[N, H, W, 3]` pixels in [0, 1].
     public func callAsFunction(_ pixels: Tensor) -> Tensor {
         classifier.layers[embeddingLayerCount...].reduce(features(pixels)) { $1($0) }

@@ -25,8 +25,6 @@ public final class VGG: TorchvisionClassifier {
     }
 
     public let name: String
-    public let preprocessing = Preprocessing(inputSize: 224, framing: .resizeThenCenterCrop(shorterSide: 256),
-                                             normalization: .imageNet)
     public var labels: [String]
     /// The convolutional base, `[N, H, W, 3]` → `[N, H/32, W/32, 512]` (state_dict prefix "features").
     public let convolutions: Sequential
