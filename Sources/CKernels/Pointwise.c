@@ -28,6 +28,18 @@ void tl_pointwise_pack(const float *filter, long outputs, long inputs, float *pa
     }
 }
 
+void tl_pointwise_pack_transposed(const float *filter, long inputs, long outputs, float *packed) {
+    // The filter of the product is Wᵀ [outputs][inputs] with W = `filter` [inputs][outputs]: W's rows are
+    // already the panels' k steps, so each k step copies a contiguous run of W.
+    for (long first = 0; first < outputs; first += 16) {
+        const long width = outputs - first <= 8 ? 8 : 16;
+        float *panel = packed + first * inputs;
+        for (long k = 0; k < inputs; k++)
+            for (long j = 0; j < width; j++)
+                panel[k * width + j] = first + j < outputs ? filter[k * outputs + first + j] : 0;
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
