@@ -113,13 +113,14 @@ func pointwiseBackward(_ g: Tensor, input: Tensor, filter: Tensor, needInput: Bo
 
 /// dX = G·W for upstream `g` `[..., O]` and `filter` `[O, C, 1, 1]`, as `[rows·C]` scalars. That is itself a 1x1
 /// convolution of g with the transposed filter, so the vector kernel does it when there are enough rows for the
-/// per-call packing of Wᵀ (one pass over W) to be a small part (at 48 rows and more); sgemm otherwise.
+/// per-call packing of Wᵀ (one pass over W) to be a small part (at 128 rows and more, e.g. a 14×14 image);
+/// sgemm otherwise.
 private func pointwiseInputGradient(_ g: Tensor, filter: Tensor, vectorKernels: Bool) -> [Float] {
     let (outputs, c) = (filter.shape[0], filter.shape[1])
     let rows = g.scalarCount / max(outputs, 1)
     return makeScalars(count: rows * c) { dx in
         g.scalars.withUnsafeBufferPointer { g in
-            if vectorKernels && rows >= 48, let panels = PackedPointwiseFilter(transposing: filter) {
+            if vectorKernels && rows >= 128, let panels = PackedPointwiseFilter(transposing: filter) {
                 let plain = Epilogue(bias: nil, residual: nil, clampsToSix: false)
                 pointwiseProduct(g.baseAddress!, rows: rows, panels, plain, into: dx.baseAddress!)
                 return
