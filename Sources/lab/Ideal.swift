@@ -182,11 +182,6 @@ func parseClass(_ text: String) throws -> Int {
     return index
 }
 
-/// Softmax probabilities of one `[1, H, W, 3]` picture.
-func probabilities(of pixels: Tensor, model: EfficientNetLite0) -> [Float] {
-    withoutGradients { softmax(model(pixels)).scalars }
-}
-
 /// Prints the five most probable classes under a heading.
 func printTopFive(_ title: String, probabilities: [Float]) {
     print(title + ":")
