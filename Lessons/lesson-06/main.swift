@@ -13,15 +13,9 @@ let book = Notebook(lesson: 6, title: "Making the ideal image natural", lessonOp
                  defaultValue: "130"),
 ])
 let quick = book.isQuick
-let classText = book.value(of: "class") ?? "130"
-guard let chosen = Int(classText).flatMap({ (0..<1000).contains($0) ? $0 : nil }) ?? ImageNet.index(of: classText)
-else {
-    FileHandle.standardError.write(Data("lesson-06: unknown ImageNet class \"\(classText)\" (see --help)\n".utf8))
-    exit(2)
-}
+let chosen = book.imageNetClass(option: "class")
 let siameseCat = 284, zebra = 340
-let pixelSteps = quick ? 8 : 100, fourierSteps = quick ? 10 : 256
-let observeEvery = max(1, fourierSteps / (quick ? 2 : 16))   // how often the judges look at a picture in progress
+let pixelSteps = quick ? 8 : 100
 
 // MARK: - Judges
 
@@ -45,14 +39,23 @@ let (generator, judges) = book.cell { () -> (EfficientNetLite, [EfficientNetLite
 
 book.section("Five recipes")
 book.prose("""
-    Each recipe below changes one thing. All start from a fixed seed and use NN's `Adam`; the plain-pixel recipes \
-    decay the rate along a cosine as in lesson 5. A *draw* runs one recipe against Lite0 and then asks the judges:
+    Each recipe below changes one thing. All start from a fixed seed and use NN's `Adam`, with a rate that decays \
+    along a cosine to 0 at the last step. The last recipe is the library's default, `IdealImageSearch(targetClass:)` \
+    as `lab ideal` runs it; the one before differs from it only in the objective. A *draw* runs one recipe against \
+    Lite0 and then asks the judges:
     """)
 // listing: recipes
 /// One way of making an ideal image, named for the captions.
 struct Recipe {
     let name: String
     let search: (_ target: Int) -> IdealImageSearch
+}
+
+/// The library's default search (fewer steps in a --quick run).
+func defaultSearch(_ target: Int) -> IdealImageSearch {
+    var search = IdealImageSearch(targetClass: target, seed: 6)
+    if quick { search.steps = 10 }
+    return search
 }
 
 let recipes = [
@@ -64,13 +67,15 @@ let recipes = [
         search.transform = .standard   // pad 12, jitter 8, scale 0.9–1.1, rotate ±10°, jitter 4, every step
         return search
     },
-    Recipe(name: "Fourier + color + transforms") {
-        IdealImageSearch(targetClass: $0, steps: fourierSteps, objective: .crossEntropy, seed: 6)
+    Recipe(name: "Fourier + color + transforms") { target in
+        var search = defaultSearch(target)
+        search.objective = .crossEntropy
+        return search
     },
-    Recipe(name: "Fourier + color + transforms + logit") {
-        IdealImageSearch(targetClass: $0, steps: fourierSteps, objective: .logit, seed: 6)   // lab ideal's default
-    },
+    Recipe(name: "Fourier + color + transforms + logit") { defaultSearch($0) },
 ]
+let fourierSteps = defaultSearch(0).steps
+let observeEvery = max(1, fourierSteps / (quick ? 2 : 16))   // how often the judges look at a picture in progress
 
 /// A picture of `target` made against the generator, and what each judge says about it.
 struct Drawing {
@@ -268,12 +273,12 @@ book.prose("Finally the last recipe for class \(chosen), \"\(chosenName)\" (choo
 let chosenDrawing = book.cell { () -> Drawing in
     let drawing = try draw(chosen, with: recipes[4])
     print(drawing.verdicts.map { $0.sentence(label: chosenName) }.joined(separator: "\n"))
+    book.figure(drawing.result.image, name: "ideal-\(chosen)-fourier",
+                caption: chosenName + ": " + drawing.verdicts.map {
+                    "\($0.model) \($0.probability.formatted(.percent(1)))"
+                }.joined(separator: ", "))
     return drawing
 }
-book.figure(chosenDrawing.result.image, name: "ideal-\(chosen)-fourier",
-            caption: "\(chosenName): " + chosenDrawing.verdicts.map {
-                "\($0.model) \($0.probability.formatted(.percent(1)))"
-            }.joined(separator: ", "))
 book.note("""
     The same from the command line, with the judges' verdicts: \
     `swift run lab ideal --class "\(chosenName)" -o ideal.png` (`--param pixels --transforms none` for lesson 5's \

@@ -113,7 +113,7 @@ struct Ideal: ParsableCommand {
             parameterization.basis = .fourier(decayPower: decayPower)
         }
         return IdealImageSearch(targetClass: classIndex, steps: steps, learningRate: rate,
-                                schedule: cosine ? CosineDecay(initialRate: rate, decaySteps: max(steps, 1)) : nil,
+                                schedule: cosine ? .cosine : .constant,
                                 parameterization: parameterization,
                                 transform: transforms == "none" ? .identity : .standard(zoom: zoomRange ?? 0.9...1.1),
                                 copies: copies,
