@@ -192,7 +192,7 @@ let comparison = book.cell { () -> [(level: Int, fgsm: AttackResult, pgd: Attack
         let pgd = AdversarialAttack(goal: .targeted(siameseCat), epsilon: epsilon,
                                     method: .pgd(steps: pgdSteps, stepSize: max(Float(level / 4), 1) / 255,
                                                  randomStart: false)).run(on: dogPixels, model: model)
-        return (level, fgsm, pgd)
+        return (level: level, fgsm: fgsm, pgd: pgd)
     }
     book.table(headers: ["ε", "FGSM p(Siamese cat)", "FGSM top-1", "PGD p(Siamese cat)", "PGD top-1"],
                rows: rows.map { row in

@@ -43,6 +43,9 @@ public enum IdealImageRateSchedule: Sendable {
     /// Any of NN's schedules, e.g. `StepDecay(initialRate: 0.05, stepSize: 100, factor: 0.3)`.
     case custom(any LearningRateSchedule)
 
+    /// True for `.cosine`.
+    public var isCosine: Bool { if case .cosine = self { true } else { false } }
+
     /// The schedule for a search of `steps` steps at `rate` (nil: constant).
     func resolved(rate: Float, steps: Int) -> (any LearningRateSchedule)? {
         switch self {
@@ -87,8 +90,10 @@ public struct IdealImageResult: Sendable {
 }
 
 /// Settings for gradient descent on a picture against one frozen classifier (the ideal cat of the course;
-/// feature visualization by optimization). Defaults are the recipe that other networks recognise: a Fourier
-/// picture with decorrelated color, lucid's transforms, Adam at 0.05 maximizing the target's logit.
+/// feature visualization by optimization). Defaults are the recipe that other networks recognize: a Fourier
+/// picture with decorrelated color, lucid's transforms, Adam at a constant 0.05 maximizing the target's logit for
+/// 512 steps of one copy (twice lucid's 256: the logit keeps growing, and the judges' agreement with it; in issue
+/// 15's measurements this did more for Lite2's agreement than a cosine decay or a wider zoom range).
 ///
 /// ```swift
 /// let search = IdealImageSearch(targetClass: 284)
@@ -120,7 +125,7 @@ public struct IdealImageSearch: Sendable {
     public var seed: UInt64
 
     /// A search with the given settings; `validate()` (called by `generate`) says which one is wrong, if any.
-    public init(targetClass: Int, steps: Int = 256, learningRate: Float = 0.05,
+    public init(targetClass: Int, steps: Int = 512, learningRate: Float = 0.05,
                 schedule: IdealImageRateSchedule = .constant, parameterization: ImageParameterization = .fourier,
                 transform: RandomTransform = .standard, copies: Int = 1, objective: IdealImageObjective = .logit,
                 totalVariationWeight: Float = 0, size: Int = 224, seed: UInt64 = 0) {

@@ -21,7 +21,7 @@ struct Ideal: ParsableCommand {
             --param pixels --transforms none is lesson 5's ideal image: it fools the generator and nobody else.
             Examples:
               swift run lab ideal --class 284 -o cat.png
-              swift run lab ideal --class zebra --steps 512 --copies 2 -o zebra.png
+              swift run lab ideal --class zebra --steps 1024 --copies 2 --schedule cosine -o zebra.png
               swift run lab ideal --class 284 --param pixels --transforms none --steps 100 -o noisy-cat.png
             """)
 
@@ -157,11 +157,13 @@ struct Ideal: ParsableCommand {
     }
 }
 
-/// The defaults of `lab ideal`: with the logit objective, 256 steps of one copy already give a cat and a zebra that
-/// Lite1 and Lite2 rank first with p > 0.8 (issue 15's closing note has the table).
+/// The defaults of `lab ideal`: the library's default search (`IdealImageSearch(targetClass:)`), lucid's recipe
+/// run for 512 steps of one copy. Chosen on a development set (cats, zebras, monarchs, volcanoes at two seeds) and
+/// checked on classes not looked at before; issue 15's closing note has the tables.
 enum IdealDefaults {
-    static let steps = 256
-    static let copies = 1
+    static let search = IdealImageSearch(targetClass: 0)
+    static let steps = search.steps
+    static let copies = search.copies
     static let zoom = "0.9-1.1"
     static let schedule = "constant"
 }
