@@ -40,7 +40,7 @@ struct Ideal: ParsableCommand {
     @Option(help: "The zoom range of the standard transforms, LOW-HIGH (factors in steps of 0.02).")
     var zoom = IdealDefaults.zoom
 
-    @Option(help: "How Adam's rate changes over the steps: constant or cosine (decays to 0 at the last step).")
+    @Option(help: "How Adam's rate changes: constant (default for fourier) or cosine (to 0 at the last step; pixels).")
     var schedule: String?
 
     @Option(help: "The Fourier spectrum's 1/f^power scale (1: lucid's; higher: smoother pictures).")
