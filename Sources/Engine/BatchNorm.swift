@@ -101,7 +101,7 @@ extension Tensor {
             scalars.withUnsafeBufferPointer { g in
                 y.scalars.withUnsafeBufferPointer { y in
                     let (g, y, out) = (g.baseAddress!, y.baseAddress!, out.baseAddress!)
-                    // 8 at a time with a lane mask (a branch per element would stop the loop vectorising).
+                    // 8 at a time with a lane mask (a branch per element would stop the loop vectorizing).
                     let (zero, six) = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 6))
                     var i = 0
                     while i + 8 <= count {
@@ -126,7 +126,7 @@ private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tens
                            clampsToSix: Bool = false) -> Tensor {
     let c = a.count, rows = u.scalarCount / max(c, 1)
     let vScalars = v?.scalars ?? []
-    // Per-channel factors in one buffer, read through pointers so the inner loops vectorise.
+    // Per-channel factors in one buffer, read through pointers so the inner loops vectorize.
     let factors = a + b + (q.isEmpty ? a : q)
     let values = makeScalars(count: u.scalarCount) { y in
         u.scalars.withUnsafeBufferPointer { u in
@@ -154,7 +154,7 @@ private func scaleAndShift(_ u: Tensor, _ a: [Float], _ b: [Float], plus v: Tens
 }
 
 /// Per-channel Σu and Σ(u - uShift)·(v - vShift) over all rows (the second only when v is given; shifts default
-/// to 0). Rows are split among threads; each sums blocks of 64 rows in Float (vectorised) into Double totals, and
+/// to 0). Rows are split among threads; each sums blocks of 64 rows in Float (vectorized) into Double totals, and
 /// the per-thread totals are added in a fixed order, so results do not depend on timing.
 private func channelSums(_ u: Tensor, _ v: Tensor? = nil, uShift: [Float]? = nil, vShift: [Float]? = nil)
     -> (sum: [Float], products: [Float]) {

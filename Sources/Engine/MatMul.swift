@@ -1,4 +1,4 @@
-// Matrix multiplication on OpenBLAS's cblas_sgemm (which parallelises itself; never call it from inside a
+// Matrix multiplication on OpenBLAS's cblas_sgemm (which parallelizes itself; never call it from inside a
 // `concurrentPerform` worker).
 
 import COpenBLAS
