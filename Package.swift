@@ -24,54 +24,55 @@ let package = Package(
     ],
     targets: [
         // MARK: C libraries (Debian: libopenblas-dev, libpng-dev, libgd-dev, zlib1g-dev)
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+        .systemLibrary(name: "COpenBLAS", path: "Sources/CLibraries/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng",
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibraries/CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         // gdlib's pkg-config cflags carry a define SwiftPM rejects; gd.h is on the default include path.
-        .systemLibrary(name: "CLibGD",
+        .systemLibrary(name: "CLibGD", path: "Sources/CLibraries/CLibGD",
                        providers: [.apt(["libgd-dev"]), .brew(["gd"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CLibraries/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: The teaching engine
-        .target(name: "Randomness"),
+        .target(name: "Randomness", path: "Sources/Library/Randomness"),
         /// The hottest loops in C for AVX2 + FMA, chosen at run time (Swift cannot target an ISA per function).
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], swiftSettings: optimized),
-        .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], swiftSettings: optimized),
-        .target(name: "Checkpoint", swiftSettings: optimized),
-        .target(name: "NN", dependencies: ["Engine", "Checkpoint"], swiftSettings: optimized),
-        .target(name: "CourseAssets"),
-        .target(name: "ImageTensors", dependencies: ["Engine", "Imaging"], swiftSettings: optimized),
-        .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], swiftSettings: optimized),
-        .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Checkpoint", "Models", "CourseAssets",
-                                                 "CZlib"], swiftSettings: optimized),
-        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], swiftSettings: optimized),
-        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], swiftSettings: optimized),
+        .target(name: "CKernels", path: "Sources/CLibraries/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels", "Randomness"], path: "Sources/Library/Engine", swiftSettings: optimized),
+        .target(name: "Imaging", dependencies: ["CLibPNG", "CLibGD"], path: "Sources/Library/Imaging", swiftSettings: optimized),
+        .target(name: "Checkpoint", path: "Sources/Library/Checkpoint", swiftSettings: optimized),
+        .target(name: "NN", dependencies: ["Engine", "Checkpoint"], path: "Sources/Library/NN", swiftSettings: optimized),
+        .target(name: "CourseAssets", path: "Sources/Library/CourseAssets"),
+        .target(name: "ImageTensors", dependencies: ["Engine", "Imaging"], path: "Sources/Library/ImageTensors", swiftSettings: optimized),
+        .target(name: "Models", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "CourseAssets"], path: "Sources/Library/Models", swiftSettings: optimized),
+        .target(name: "Datasets", dependencies: ["Engine", "NN", "Imaging", "Checkpoint", "Models", "CourseAssets",
+                                                 "CZlib"], path: "Sources/Library/Datasets", swiftSettings: optimized),
+        .target(name: "Augmentations", dependencies: ["Engine", "NN", "Imaging", "ImageTensors"], path: "Sources/Library/Augmentations", swiftSettings: optimized),
+        .target(name: "Attacks", dependencies: ["Engine", "NN", "Imaging", "ImageTensors", "Models", "Augmentations", "CourseAssets"], path: "Sources/Library/Attacks", swiftSettings: optimized),
         /// Plots, charts and image grids drawn with libgd; Notebook re-exports it.
-        .target(name: "Figures", dependencies: ["Imaging", "CLibGD"], swiftSettings: optimized),
+        .target(name: "Figures", dependencies: ["Imaging", "CLibGD"], path: "Sources/Library/Figures", swiftSettings: optimized),
         .target(name: "Notebook", dependencies: ["Figures", "Imaging",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Library/Notebook", exclude: ["README.md"],
                 swiftSettings: optimized),
         /// The course's graded exercises as data, the list a lesson ends with (`book.gradedExercises()`), and what
         /// lessons share beyond the notebook (cached frozen features with progress, the `--dataset` option).
         .target(name: "Course", dependencies: ["Notebook", "Datasets", "Models", "NN", "Engine", "Imaging",
-                                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Library/Course"),
         /// The umbrella a lesson imports: `import TransferLab` re-exports every library module.
         .target(name: "TransferLab", dependencies: ["Checkpoint", "Course", "Engine", "Imaging", "NN", "Notebook",
                                                     "Randomness", "ImageTensors", "CourseAssets", "Models", "Datasets",
                                                     "Augmentations", "Attacks",
-                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                                    .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Library/TransferLab"),
 
         // MARK: Programs
         .executableTarget(name: "lab", dependencies: [
-            "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+            "Attacks", "Augmentations", "Checkpoint", "CourseAssets", "Datasets", "Engine", "Imaging", "Models", "NN",
+            "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/Tools/lab"),
         .executableTarget(name: "bench", dependencies: [
             "COpenBLAS",
-            "Engine", "NN", "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimized),
-        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"]),
+            "Engine", "NN", "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",
+        ], path: "Sources/Tools/bench", swiftSettings: optimized),
+        .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"], path: "Sources/Tools/gallery"),
 
         // MARK: Lessons
     ] + lessons.map { .executableTarget(name: $0, dependencies: lessonDependencies, path: "Lessons/\($0)") } + [
@@ -86,7 +87,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Engine"]),
         .testTarget(name: "VisionTests", dependencies: ["Attacks", "Augmentations", "Course", "CourseAssets", "Datasets",
                                                       "Models",
-                                                      "NN", "Engine", "Imaging", "Checkpoint"]),
+                                                      "NN", "Engine", "Imaging"]),
         .testTarget(name: "LessonTests", dependencies: ["Notebook", "Imaging", "Attacks", "Augmentations", "CourseAssets",
                                                       "Datasets", "Models"]),
     ],
@@ -104,25 +105,27 @@ let exercisesDirectory = Context.environment["TRANSFERLAB_EXERCISES"] ?? "Exerci
 let gradedLessons = ["01", "02", "03", "04", "05", "06", "07"]
 package.products.append(.executable(name: "grader", targets: ["grader"]))
 package.targets.append(.target(name: "ExerciseSupport", path: "Exercises/Support"))
-// Lab exercises drive the real library (the pretrained Lite0, real data), so every exercise module may import it.
+// Lab exercises drive the real library (the pretrained Lite0, real data); lesson 7's student network is plain Swift.
+let lessonsOnTheLibrary: Set = ["01", "02", "03", "04", "05", "06"]
 for lesson in gradedLessons {
-    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
+    let library: [Target.Dependency] = lessonsOnTheLibrary.contains(lesson) ? ["TransferLab"] : []
+    package.targets.append(.target(name: "Exercises\(lesson)", dependencies: ["ExerciseSupport"] + library,
                                    path: "\(exercisesDirectory)/lesson-\(lesson)"))
-    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport", "TransferLab"],
+    package.targets.append(.target(name: "Solutions\(lesson)", dependencies: ["ExerciseSupport"] + library,
                                    path: "Solutions/lesson-\(lesson)"))
     package.targets.append(.executableTarget(name: "grader-runner-\(lesson)",
                                              dependencies: [.target(name: "Exercises\(lesson)"), "GraderChecks"],
-                                             path: "Sources/GraderRunners/lesson-\(lesson)"))
+                                             path: "Sources/Grader/GraderRunners/lesson-\(lesson)"))
 }
 package.targets += [
     .target(name: "GraderChecks",
             dependencies: [.target(name: "ExerciseSupport"), "Randomness", "TransferLab"]
-                + gradedLessons.map { .target(name: "Solutions\($0)") }),
+                + gradedLessons.map { .target(name: "Solutions\($0)") }, path: "Sources/Grader/GraderChecks"),
     .executableTarget(name: "grader-runner-solutions", dependencies: ["GraderChecks"],
-                      path: "Sources/GraderRunners/solutions"),
-    .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"]),
+                      path: "Sources/Grader/GraderRunners/solutions"),
+    .target(name: "GraderKit", dependencies: ["GraderChecks", "ExerciseSupport"], path: "Sources/Grader/GraderKit"),
     .executableTarget(name: "grader", dependencies: [
-        "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    ]),
+        "GraderChecks", "GraderKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], path: "Sources/Grader/grader"),
     .testTarget(name: "GraderTests", dependencies: ["GraderKit", "GraderChecks", "ExerciseSupport", "TransferLab"]),
 ]

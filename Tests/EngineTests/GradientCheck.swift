@@ -1,4 +1,4 @@
-// Test helpers around the engine's public `checkGradient(of:at:)` (Sources/Engine/GradientCheck.swift).
+// Test helpers around the engine's public `checkGradient(of:at:)` (Sources/Library/Engine/GradientCheck.swift).
 
 @testable import Engine
 import Foundation

@@ -89,7 +89,8 @@ public func invertedResidual(_ input: Tensor, _ block: InvertedResidualWeights) 
     let (oh, ow, s) = (geometry.outputHeight, geometry.outputWidth, geometry.stride)
     precondition(!block.addsInput || (oh == h && ow == w && cin == cout),
                  "invertedResidual: the input \(input.shape) cannot be added to [\(n), \(oh), \(ow), \(cout)]")
-    let chunk = min(block.chunkRows(width: w), oh)
+    // At least 48 pixels per chunk, so the pointwise kernel's 6- and 12-row tiles are mostly full on small images.
+    let chunk = min(max(block.chunkRows(width: w), (48 + ow - 1) / ow), oh)
     // Bands of rows per image when there are fewer images than tasks wanted; a band boundary expands k − s rows
     // twice, so bands stay at least 4 chunks tall.
     let wanted = engineThreadCount == 1 ? 1 : engineThreadCount * 2
