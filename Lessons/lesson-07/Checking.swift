@@ -14,7 +14,8 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         value 65504) or bfloat16 (7 bits, Float32's range, made by truncation) and the logits on the sample photos \
         compared with float32.
         """)
-    let precision = book.cell { () throws -> [(weights: Float, all: Float, agree: Int, largest: Float)] in
+    typealias Errors = (weights: Float, all: Float, agree: Int, largest: Float)
+    let precision = book.cell { () throws -> [Errors] in
         let photos = Tensor(stacking: try Assets.standard.photoNames().prefix(quick ? 3 : 11).map {
             try teacher.preprocessing.framed(Image(contentsOf: Assets.standard.photo($0)))
         })
@@ -23,7 +24,7 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         }
         let reference = logits { $0 }, original = teacher.stateDictionary
         defer { try? teacher.load(original) }
-        let results = try ReducedPrecision.allCases.map { format in
+        let results = try ReducedPrecision.allCases.map { format -> Errors in
             teacher.namedParameters.forEach { $0.parameter.assign($0.parameter.value.rounded(to: format)) }
             let (weightsOnly, all) = (logits { $0 }, logits { $0.rounded(to: format) })
             try teacher.load(original)
