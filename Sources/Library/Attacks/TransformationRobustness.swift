@@ -45,10 +45,17 @@ public struct RandomTransform: Sendable, Equatable {
 
     /// lucid's standard transforms: pad 12 (gray), jitter 8, scale 0.90…1.10 in steps of 0.02, rotate −10…10°
     /// (0° five extra times), jitter 4. `IdealImageSearch` resizes the result back to the network's input.
-    public static let standard = RandomTransform([
-        .pad(12), .jitter(8), .scale((0...10).map { 1 + Double($0 - 5) / 50 }),
-        .rotate((-10...10).map(Double.init) + Array(repeating: 0, count: 5)), .jitter(4),
-    ])
+    public static let standard = standard(zoom: 0.9...1.1)
+
+    /// lucid's standard transforms with the zoom factor drawn from `zoom` in steps of 0.02 (the ends included).
+    public static func standard(zoom: ClosedRange<Double>) -> RandomTransform {
+        // In fiftieths, so 0.9...1.1 gives exactly lucid's 1 + (i − 5)/50.
+        let (low, high) = (Int((zoom.lowerBound * 50).rounded()), Int((zoom.upperBound * 50).rounded()))
+        return RandomTransform([
+            .pad(12), .jitter(8), .scale((low...max(low, high)).map { Double($0) / 50 }),
+            .rotate((-10...10).map(Double.init) + Array(repeating: 0, count: 5)), .jitter(4),
+        ])
+    }
 
     /// Checks every stage's setting, naming the wrong one.
     public func validate() throws {

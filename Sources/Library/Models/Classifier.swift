@@ -41,6 +41,17 @@ extension ImageClassifier {
         classify([image], top: top)[0]
     }
 
+    /// The softmax probabilities of one picture already at the input size, `[1, H, W, 3]` in [0, 1]
+    /// (inference, no gradients): the model normalizes it itself.
+    public func probabilities(of pixels: Tensor) -> [Float] {
+        withoutGradients { softmax(self(pixels)).scalars }
+    }
+
+    /// The softmax probabilities of one photo, framed to the input size first.
+    public func probabilities(of image: Image) -> [Float] {
+        probabilities(of: Tensor(preprocessing.framed(image)))
+    }
+
     /// The `count` largest of `probabilities`, as predictions with this model's labels.
     public func topPredictions(_ probabilities: [Float], count: Int) -> [Prediction] {
         let order = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }

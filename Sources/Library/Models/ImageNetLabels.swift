@@ -1,6 +1,8 @@
 // The 1000 ImageNet (ILSVRC-2012) class names in the standard order: sorted by WordNet id, as torchvision and
 // every ImageNet checkpoint use. Index 281 is "tabby", 284 "Siamese cat", 285 "Egyptian cat".
 
+import Foundation
+
 /// ImageNet class names by class index.
 public enum ImageNet {
     /// The name of each of the 1000 classes, by index.
@@ -1011,5 +1013,11 @@ public enum ImageNet {
     public static func index(of name: String) -> Int? {
         let wanted = name.lowercased()
         return labels.firstIndex { $0.lowercased() == wanted }
+    }
+
+    /// The class `text` names: an index "0"…"999" or a label such as "Siamese cat" (case-insensitive), or nil.
+    public static func classIndex(from text: String) -> Int? {
+        if let index = Int(text) { return labels.indices.contains(index) ? index : nil }
+        return index(of: text.trimmingCharacters(in: .whitespaces))
     }
 }

@@ -67,7 +67,7 @@ struct Attack: ParsableCommand {
         }
         let model = try EfficientNetLite0.pretrained()
         let pixels = Tensor(model.preprocessing.framed(image))
-        let before = probabilities(of: pixels, model: model)
+        let before = model.probabilities(of: pixels)
         printTopFive("\(photo) before", probabilities: before)
 
         let epsilon = try parseEpsilon(self.epsilon, option: "--epsilon")
@@ -87,7 +87,7 @@ struct Attack: ParsableCommand {
         try writePNG(result.adversarialImage, to: output)
         // Re-read the file: what counts is the picture as saved.
         let saved = Tensor(try Image(contentsOf: output))
-        let after = probabilities(of: saved, model: model)
+        let after = model.probabilities(of: saved)
         printTopFive("\(output) after (re-read from the PNG)", probabilities: after)
         let top1 = after.indices.max { after[$0] < after[$1] }!
         let outcome = goal.isMet(byTop1: top1) ? "succeeded" : "did not reach its goal"
