@@ -69,7 +69,6 @@ let package = Package(
             "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/Tools/lab"),
         .executableTarget(name: "bench", dependencies: [
-            "COpenBLAS",
             "Engine", "NN", "Attacks", "Augmentations", "CourseAssets", "Datasets", "Models",
         ], path: "Sources/Tools/bench", swiftSettings: optimized),
         .executableTarget(name: "gallery", dependencies: ["Notebook", "Imaging", "Randomness"], path: "Sources/Tools/gallery"),

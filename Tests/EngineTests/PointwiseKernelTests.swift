@@ -61,6 +61,27 @@ struct PointwiseKernelTests {
         }
     }
 
+    @Test("packing the transpose of a filter equals packing its transposed copy; 144-row input gradients agree")
+    func transposedPacking() throws {
+        for (outputs, inputs) in [(1, 1), (7, 17), (16, 9), (24, 144), (40, 33)] {
+            let w = Tensor.random(normal: [outputs, inputs, 1, 1], seed: UInt64(outputs))
+            let copy = w.reshaped(to: [outputs, inputs]).transposed().reshaped(to: [inputs, outputs, 1, 1])
+            let direct = try #require(PackedPointwiseFilter(transposing: w))
+            let viaCopy = try #require(PackedPointwiseFilter(packing: copy))
+            #expect(direct.outputs == inputs && direct.inputs == outputs)
+            #expect(direct.scalars == viaCopy.scalars, "\(outputs)×\(inputs)")
+        }
+        // A 12×12 image: 144 rows, an input gradient that goes through the vector kernel (from 128 rows).
+        let x = Tensor.random(normal: [1, 12, 12, 40], seed: 5).requiringGradient()
+        let w = Tensor.random(normal: [33, 40, 1, 1], seed: 6)
+        let projection = Tensor.random(normal: [1, 12, 12, 33], seed: 7)
+        let gradients = [true, false].map { vector in
+            (pointwiseConv2d(x, filter: w, bias: nil, packed: nil, vectorKernels: vector && vectorKernelsAvailable)
+                * projection).sum().gradient(for: x)
+        }
+        #expect(gradients[0].isAlmostEqual(to: gradients[1], absoluteTolerance: 1e-4))
+    }
+
     @Test("a packed filter that does not match the convolution is refused: only 1x1 filters pack")
     func onlyOneByOne() {
         #expect(PackedPointwiseFilter(packing: Tensor(zeros: [4, 3, 3, 3])) == nil)

@@ -13,6 +13,8 @@
 
 #include "CKernels.h"
 
+#include <string.h>
+
 long tl_pointwise_packed_count(long outputs, long inputs) {
     const long full = outputs / 16, rest = outputs % 16;
     return inputs * (16 * full + (rest == 0 ? 0 : rest <= 8 ? 8 : 16));
@@ -25,6 +27,20 @@ void tl_pointwise_pack(const float *filter, long outputs, long inputs, float *pa
         for (long k = 0; k < inputs; k++)
             for (long j = 0; j < width; j++)
                 panel[k * width + j] = first + j < outputs ? filter[(first + j) * inputs + k] : 0;
+    }
+}
+
+void tl_pointwise_pack_transposed(const float *filter, long inputs, long outputs, float *packed) {
+    // The filter of the product is Wᵀ [outputs][inputs] with W = `filter` [inputs][outputs]: W's rows are
+    // already the panels' k steps, so W is read once, in order, and each row is dealt out 16 floats per panel.
+    const long full = outputs / 16 * 16, rest = outputs - full, width = rest <= 8 ? 8 : 16;
+    for (long k = 0; k < inputs; k++) {
+        const float *row = filter + k * outputs;
+        for (long first = 0; first < full; first += 16)
+            memcpy(packed + first * inputs + k * 16, row + first, 16 * sizeof(float));
+        if (rest == 0) continue;
+        float *last = packed + full * inputs + k * width;
+        for (long j = 0; j < width; j++) last[j] = j < rest ? row[full + j] : 0;
     }
 }
 

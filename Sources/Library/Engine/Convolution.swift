@@ -8,10 +8,11 @@
 // The filter is rearranged once per call to [O, kh, kw, C/groups] so each output channel's weights are one row
 // matching the im2col column order (ky, kx, c).
 //
-// Inference fuses what follows a convolution into it (a residual sum and ReLU6): the depthwise kernel applies them
-// before its one store, the sgemm paths in one pass over the output that also adds the bias. Each of those would
-// otherwise be a separate pass and a fresh activation-sized buffer. When a gradient is recorded the same value is
-// composed from the separate ops, whose backward rules then apply unchanged.
+// What follows a convolution is fused into it (a residual sum and ReLU6): the pointwise and depthwise kernels apply
+// them before their one store, the im2col path in one pass over the output that also adds the bias. Each of those
+// would otherwise be a separate pass and a fresh activation-sized buffer. The pointwise and depthwise backward
+// passes go through the clamp (from the output) and the sum themselves; for the im2col path a recorded gradient
+// composes the same value from the separate ops, whose backward rules then apply unchanged.
 
 import Foundation
 
@@ -38,23 +39,12 @@ struct Epilogue {
 /// H' = (H + padTop + padBottom - kh)/stride + 1 (⌈H/stride⌉ for `.same`). `groups == C == O` is depthwise.
 ///
 /// `adding residual` (the output's shape) is added and `activation` applied after the bias, fused into the same pass
-/// when nothing records a gradient: `conv2d(x, filter: w, adding: r, activation: .relu6)` equals
-/// `relu6(conv2d(x, filter: w) + r)`. `packed` is `filter` already packed for the pointwise kernel (a 1x1 filter
+/// (for 1x1 and depthwise filters also when a gradient is recorded: their backward passes through the clamp and
+/// the sum): `conv2d(x, filter: w, adding: r, activation: .relu6)` equals `relu6(conv2d(x, filter: w) + r)`. `packed` is `filter` already packed for the pointwise kernel (a 1x1 filter
 /// used many times, as in a folded model); without it a 1x1 filter is packed per call.
 public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid,
                    groups: Int = 1, adding residual: Tensor? = nil, activation: FusedActivation = .none,
                    packed: PackedPointwiseFilter? = nil) -> Tensor {
-    if residual != nil || activation != .none {
-        let recording = input.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true
-            || residual?.requiresGradient == true
-        if recording {
-            // The graph needs each step: the same value from the separate ops, with their backward rules.
-            var y = conv2d(input, filter: filter, bias: bias, stride: stride, padding: padding, groups: groups,
-                           packed: packed)
-            if let residual { y = y + residual }
-            return activation == .relu6 ? relu6(y) : y
-        }
-    }
     precondition(filter.rank == 4, "conv2d filter must be [out, in/groups, kh, kw], got \(filter.shape)")
     let (outChannels, groupChannels) = (filter.shape[0], filter.shape[1])
     let geometry = WindowGeometry(input: input.shape, kernelHeight: filter.shape[2], kernelWidth: filter.shape[3],
@@ -67,18 +57,23 @@ public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride:
         precondition(residual.shape == outputShape, "conv2d residual must be \(outputShape), got \(residual.shape)")
     }
     let clampsToSix = activation == .relu6
-    if groups == geometry.channels && outChannels == groups {
+    if geometry.isDepthwise(groups: groups, outputs: outChannels) {
         return depthwiseConv2d(input, filter: filter, bias: bias, geometry: geometry, adding: residual,
                                clampsToSix: clampsToSix)
     }
-    let pointwise = groups == 1 && geometry.kernelHeight == 1 && geometry.kernelWidth == 1 && stride == 1
-        && geometry.outputHeight == geometry.height && geometry.outputWidth == geometry.width
-    if pointwise {
+    if geometry.isPointwise(groups: groups) {
         return pointwiseConv2d(input, filter: filter, bias: bias, packed: packed, adding: residual,
                                clampsToSix: clampsToSix)
     }
     if residual != nil || clampsToSix {
-        // Inference only (see above): sgemm into a fresh buffer, then bias, residual and clamp in one pass.
+        if input.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true
+            || residual?.requiresGradient == true {
+            // The graph needs each step: the same value from the separate ops, with their backward rules.
+            var y = im2colConv2d(input, filter: filter, bias: bias, geometry: geometry, groups: groups)
+            if let residual { y = y + residual }
+            return clampsToSix ? relu6(y) : y
+        }
+        // Nothing recorded: sgemm into a fresh buffer, then bias, residual and clamp in one pass.
         let rows = geometry.batch * geometry.outputPixels
         let out = makeScalars(count: rows * outChannels) { y in
             im2colProduct(input, filter: filter, geometry: geometry, groups: groups, into: y)
@@ -98,6 +93,44 @@ func convolutionGradients(input: Tensor?, filter: Tensor?, bias: Tensor?, upstre
     return [input, filter, bias.requiresGradient ? upstream.summed(toShape: bias.shape) : nil]
 }
 
+/// The input and filter gradients of `conv2d(input, filter: filter, stride:, padding:, groups:)` (its bias gradient
+/// is Σ g) for upstream `g`, by the kernel that `conv2d` picks for the shape.
+func convolutionBackward(_ g: Tensor, input: Tensor, filter: Tensor, stride: Int, padding: Padding, groups: Int,
+                         needInput: Bool, needFilter: Bool) -> (input: Tensor?, filter: Tensor?) {
+    let geometry = WindowGeometry(input: input.shape, kernelHeight: filter.shape[2], kernelWidth: filter.shape[3],
+                                  stride: stride, padding: padding)
+    if geometry.isDepthwise(groups: groups, outputs: filter.shape[0]) {
+        return depthwiseBackward(g, input: input, filter: filter, geometry: geometry, needInput: needInput,
+                                 needFilter: needFilter)
+    }
+    if geometry.isPointwise(groups: groups) {
+        return pointwiseBackward(g, input: input, filter: filter, needInput: needInput, needFilter: needFilter)
+    }
+    return im2colBackward(g, input: input, filter: filter, geometry: geometry, groups: groups, needInput: needInput,
+                          needFilter: needFilter)
+}
+
+extension WindowGeometry {
+    /// Whether a convolution with this geometry is depthwise (one filter per channel).
+    func isDepthwise(groups: Int, outputs: Int) -> Bool { groups == channels && outputs == groups }
+
+    /// Whether it is a 1x1 convolution that keeps the image size (a matrix product on NHWC).
+    func isPointwise(groups: Int) -> Bool {
+        groups == 1 && kernelHeight == 1 && kernelWidth == 1 && stride == 1 && outputHeight == height
+            && outputWidth == width
+    }
+}
+
+/// The inputs a fused convolution records: input, filter, then the bias and the residual where present.
+func fusedInputs(_ input: Tensor, _ filter: Tensor, bias: Tensor?, residual: Tensor?) -> [Tensor] {
+    [input, filter] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+}
+
+/// The upstream gradient through a fused ReLU6 (d relu6/dz = 1 where 0 < y < 6, from the output y), or as it is.
+func throughFusedClamp(_ upstream: Tensor, output: Tensor, clampsToSix: Bool) -> Tensor {
+    clampsToSix ? upstream.masked(insideZeroToSix: output) : upstream
+}
+
 /// A [rows, columns] buffer with every row equal to `bias` (zeros without a bias): the sgemm accumulates onto it.
 func biasRows(_ bias: Tensor?, rows: Int, columns: Int) -> [Float] {
     guard let bias else { return [Float](repeating: 0, count: rows * columns) }
@@ -113,12 +146,9 @@ func biasRows(_ bias: Tensor?, rows: Int, columns: Int) -> [Float] {
 /// Dense or grouped convolution through im2col + sgemm, in chunks of images to bound the column buffer.
 private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry,
                           groups: Int) -> Tensor {
-    let outChannels = filter.shape[0], groupChannels = filter.shape[1], groupOut = outChannels / groups
-    let k = geometry.kernelHeight * geometry.kernelWidth * groupChannels   // columns per output pixel
-    let pixels = geometry.outputPixels
+    let outChannels = filter.shape[0], pixels = geometry.outputPixels
     // [O, Cg, kh, kw] → [O, kh, kw, Cg]: output channel o's weights become row o, in im2col column order.
     let rows = filter.detached().transposed(permutation: [0, 2, 3, 1])
-    let imagesPerChunk = im2colChunk(geometry: geometry, columnsPerPixel: k)
     var out = biasRows(bias, rows: geometry.batch * pixels, columns: outChannels)
     out.withUnsafeMutableBufferPointer { y in
         im2colProduct(input, filter: filter, geometry: geometry, groups: groups, rearranged: rows, beta: 1, into: y)
@@ -127,39 +157,52 @@ private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geomet
     let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
     let inputs = [input, filter] + (bias.map { [$0] } ?? [])
     return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
-        // Per group, Y = cols·Wᵀ: dW = Gᵀ·cols, dcols = G·W, then col2im scatters dcols back onto dX.
-        var dx = [Float](repeating: 0, count: needInput ? input.scalarCount : 0)
-        var dw = [Float](repeating: 0, count: needFilter ? rows.scalarCount : 0)
-        var cols = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
-        var dcols = [Float](repeating: 0, count: needInput ? imagesPerChunk * pixels * k : 0)
-        g.scalars.withUnsafeBufferPointer { g in
-            input.scalars.withUnsafeBufferPointer { x in
-                rows.scalars.withUnsafeBufferPointer { w in
-                    for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
-                        let images = first..<min(first + imagesPerChunk, geometry.batch)
-                        let m = images.count * pixels
-                        for group in 0..<groups {
-                            let gp = g.baseAddress! + first * pixels * outChannels + group * groupOut
-                            if needFilter {
-                                cols.withUnsafeMutableBufferPointer { cols in
-                                    im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
-                                           channelCount: groupChannels, into: cols)
-                                    dw.withUnsafeMutableBufferPointer { dw in
-                                        sgemm(transposeA: true, m: groupOut, n: k, k: m, gp, lda: outChannels,
-                                              cols.baseAddress!, ldb: k, beta: 1,
-                                              dw.baseAddress! + group * groupOut * k, ldc: k)
-                                    }
+        let (dx, dw) = im2colBackward(g, input: input, filter: filter, geometry: geometry, groups: groups,
+                                      needInput: needInput, needFilter: needFilter)
+        return convolutionGradients(input: dx, filter: dw, bias: bias, upstream: g)
+    }
+}
+
+/// The input and filter gradients of a dense or grouped convolution for upstream `g` (the bias gradient is the
+/// caller's): per group Y = cols·Wᵀ, so dW = Gᵀ·cols and dcols = G·W, which col2im scatters back onto dX.
+private func im2colBackward(_ g: Tensor, input: Tensor, filter: Tensor, geometry: WindowGeometry, groups: Int,
+                            needInput: Bool, needFilter: Bool) -> (input: Tensor?, filter: Tensor?) {
+    let outChannels = filter.shape[0], groupChannels = filter.shape[1], groupOut = outChannels / groups
+    let k = geometry.kernelHeight * geometry.kernelWidth * groupChannels   // columns per output pixel
+    let pixels = geometry.outputPixels
+    let rows = filter.detached().transposed(permutation: [0, 2, 3, 1])
+    let imagesPerChunk = im2colChunk(geometry: geometry, columnsPerPixel: k)
+    var dx = [Float](repeating: 0, count: needInput ? input.scalarCount : 0)
+    var dw = [Float](repeating: 0, count: needFilter ? rows.scalarCount : 0)
+    var cols = [Float](repeating: 0, count: imagesPerChunk * pixels * k)
+    var dcols = [Float](repeating: 0, count: needInput ? imagesPerChunk * pixels * k : 0)
+    g.scalars.withUnsafeBufferPointer { g in
+        input.scalars.withUnsafeBufferPointer { x in
+            rows.scalars.withUnsafeBufferPointer { w in
+                for first in stride(from: 0, to: geometry.batch, by: imagesPerChunk) {
+                    let images = first..<min(first + imagesPerChunk, geometry.batch)
+                    let m = images.count * pixels
+                    for group in 0..<groups {
+                        let gp = g.baseAddress! + first * pixels * outChannels + group * groupOut
+                        if needFilter {
+                            cols.withUnsafeMutableBufferPointer { cols in
+                                im2col(x, geometry: geometry, images: images, channelOffset: group * groupChannels,
+                                       channelCount: groupChannels, into: cols)
+                                dw.withUnsafeMutableBufferPointer { dw in
+                                    sgemm(transposeA: true, m: groupOut, n: k, k: m, gp, lda: outChannels,
+                                          cols.baseAddress!, ldb: k, beta: 1,
+                                          dw.baseAddress! + group * groupOut * k, ldc: k)
                                 }
                             }
-                            if needInput {
-                                dcols.withUnsafeMutableBufferPointer { dcols in
-                                    sgemm(m: m, n: k, k: groupOut, gp, lda: outChannels,
-                                          w.baseAddress! + group * groupOut * k, ldb: k, dcols.baseAddress!, ldc: k)
-                                    dx.withUnsafeMutableBufferPointer { dx in
-                                        col2im(dcols, geometry: geometry, images: images,
-                                               channelOffset: group * groupChannels, channelCount: groupChannels,
-                                               into: dx)
-                                    }
+                        }
+                        if needInput {
+                            dcols.withUnsafeMutableBufferPointer { dcols in
+                                sgemm(m: m, n: k, k: groupOut, gp, lda: outChannels,
+                                      w.baseAddress! + group * groupOut * k, ldb: k, dcols.baseAddress!, ldc: k)
+                                dx.withUnsafeMutableBufferPointer { dx in
+                                    col2im(dcols, geometry: geometry, images: images,
+                                           channelOffset: group * groupChannels, channelCount: groupChannels,
+                                           into: dx)
                                 }
                             }
                         }
@@ -167,11 +210,10 @@ private func im2colConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geomet
                 }
             }
         }
-        let filterGradient = needFilter
-            ? Tensor(shape: rows.shape, scalars: dw).transposed(permutation: [0, 3, 1, 2]) : nil
-        return convolutionGradients(input: needInput ? Tensor(shape: input.shape, scalars: dx) : nil,
-                                    filter: filterGradient, bias: bias, upstream: g)
     }
+    let filterGradient = needFilter
+        ? Tensor(shape: rows.shape, scalars: dw).transposed(permutation: [0, 3, 1, 2]) : nil
+    return (needInput ? Tensor(shape: input.shape, scalars: dx) : nil, filterGradient)
 }
 
 /// Images per im2col chunk: bounds the column buffer at about 16 MB.

@@ -29,7 +29,7 @@ let vectorKernelsAvailable: Bool = tl_has_avx2_fma() == 1
 }
 
 /// Depthwise forward and backward; `filter` is PyTorch's `[C, 1, kh, kw]`, rearranged here to `[kh, kw, C]`.
-/// `residual` and `clampsToSix` are fused into the store (inference only: `conv2d` composes them otherwise).
+/// `residual` and `clampsToSix` are fused into the store; the backward pass goes through them.
 func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: WindowGeometry,
                      adding residual: Tensor? = nil, clampsToSix: Bool = false,
                      vectorKernels: Bool = vectorKernelsAvailable) -> Tensor {
@@ -100,20 +100,33 @@ func depthwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, geometry: W
             }
         }
     }
-    let outputShape = [n, oh, ow, c]
+    let output = Tensor(shape: [n, oh, ow, c], scalars: out)
     let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
-    let inputs = [input, filter] + (bias.map { [$0] } ?? [])
-    return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
-        // y[oy,ox,c] = Σ x[oy·s+ky, ox·s+kx, c]·w[ky,kx,c]: dx gathers g·w over the windows covering it,
-        // dw[ky,kx,c] = Σ g[oy,ox,c]·x[oy·s+ky, ox·s+kx, c].
-        let dx = needInput
-            ? depthwiseInputGradient(g, weights: weights, geometry: geometry, vectorKernels: vectorKernels) : nil
-        let dw = needFilter
-            ? depthwiseFilterGradient(g, input: input, geometry: geometry, vectorKernels: vectorKernels)
-                .transposed().reshaped(to: filter.shape)
-            : nil
+    return output.recorded(from: fusedInputs(input, filter, bias: bias, residual: residual)) { upstream in
+        // Through the fused clamp first; the residual's gradient is what reaches the sum.
+        let g = throughFusedClamp(upstream, output: output, clampsToSix: clampsToSix)
+        let (dx, dw) = depthwiseBackward(g, input: input, filter: filter, geometry: geometry, needInput: needInput,
+                                         needFilter: needFilter, vectorKernels: vectorKernels)
         return convolutionGradients(input: dx, filter: dw, bias: bias, upstream: g)
+            + (residual.map { [$0.requiresGradient ? g : nil] } ?? [])
     }
+}
+
+/// The input and filter gradients of a depthwise convolution for upstream `g` (the bias gradient is the caller's):
+/// y[oy,ox,c] = Σ x[oy·s+ky, ox·s+kx, c]·w[ky,kx,c], so dx gathers g·w over the windows covering it and
+/// dw[ky,kx,c] = Σ g[oy,ox,c]·x[oy·s+ky, ox·s+kx, c].
+func depthwiseBackward(_ g: Tensor, input: Tensor, filter: Tensor, geometry: WindowGeometry, needInput: Bool,
+                       needFilter: Bool, vectorKernels: Bool = vectorKernelsAvailable)
+    -> (input: Tensor?, filter: Tensor?) {
+    let (c, kh, kw) = (geometry.channels, geometry.kernelHeight, geometry.kernelWidth)
+    let weights = filter.detached().reshaped(to: [c, kh * kw]).transposed()   // [kh·kw, C]
+    let dx = needInput
+        ? depthwiseInputGradient(g, weights: weights, geometry: geometry, vectorKernels: vectorKernels) : nil
+    let dw = needFilter
+        ? depthwiseFilterGradient(g, input: input, geometry: geometry, vectorKernels: vectorKernels)
+            .transposed().reshaped(to: filter.shape)
+        : nil
+    return (dx, dw)
 }
 
 /// d(loss)/d(input) for a depthwise convolution, gathered per input pixel so rows can run in parallel.

@@ -56,9 +56,7 @@ public func relu(_ x: Tensor) -> Tensor {
 /// min(max(x, 0), 6), EfficientNet-Lite's activation (PyTorch: `nn.ReLU6`, `F.relu6`).
 public func relu6(_ x: Tensor) -> Tensor {
     // d relu6/dx = 1 where 0 < x < 6, else 0
-    x.mapped { Swift.min(Swift.max($0, 0), 6) }.recorded(from: [x]) { g in
-        [g.zipped(with: x) { g, x in x > 0 && x < 6 ? g : 0 }]
-    }
+    x.mapped { Swift.min(Swift.max($0, 0), 6) }.recorded(from: [x]) { g in [g.masked(insideZeroToSix: x)] }
 }
 
 /// x·σ(x), also called SiLU (PyTorch: `nn.SiLU`, `F.silu`).
@@ -134,6 +132,35 @@ extension Tensor {
                 }
             }
             initialized = count
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+}
+
+extension Tensor {
+    /// This tensor where 0 < y < 6, zero elsewhere (the upstream gradient through ReLU6, from its output or its
+    /// input y).
+    func masked(insideZeroToSix y: Tensor) -> Tensor {
+        precondition(shape == y.shape, "shapes \(shape) and \(y.shape) differ")
+        let count = scalarCount
+        let values = makeScalars(count: count) { out in
+            scalars.withUnsafeBufferPointer { g in
+                y.scalars.withUnsafeBufferPointer { y in
+                    let (g, y, out) = (g.baseAddress!, y.baseAddress!, out.baseAddress!)
+                    // 8 at a time with a lane mask (a branch per element would stop the loop vectorizing).
+                    let (zero, six) = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 6))
+                    var i = 0
+                    while i + 8 <= count {
+                        let v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let u = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let inside = (v .> zero) .& (v .< six)
+                        UnsafeMutableRawPointer(out + i).storeBytes(of: zero.replacing(with: u, where: inside),
+                                                                    as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    for i in i..<count { out[i] = y[i] > 0 && y[i] < 6 ? g[i] : 0 }
+                }
+            }
         }
         return Tensor(shape: shape, scalars: values)
     }

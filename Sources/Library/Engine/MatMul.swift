@@ -1,16 +1,53 @@
-// Matrix multiplication on OpenBLAS's cblas_sgemm (which parallelises itself; never call it from inside a
-// `concurrentPerform` worker).
+// Matrix multiplication on OpenBLAS's cblas_sgemm, threaded by the engine.
+//
+// The engine owns the threads: OpenBLAS runs single-threaded (set once, before the first product) and `sgemm`
+// splits a large product into one block of C per engine thread, each a single-threaded cblas_sgemm call. With
+// OpenBLAS's own pool, its idle workers spin (`sched_yield`) between calls on the very cores the engine's loops
+// want: 16% of a 2-thread training step's samples. Calling `sgemm` from inside a `parallelFor` worker is safe.
 
 import COpenBLAS
 
-/// C = alpha·op(A)·op(B) + beta·C on row-major buffers; op(A) is [m,k], op(B) is [k,n], C is [m,n].
-@inline(__always)
+/// Set once per process, before the first product: OpenBLAS runs on the calling thread only.
+private let blasSingleThreaded: Bool = {
+    openblas_set_num_threads(1)
+    return true
+}()
+
+/// Products smaller than this many multiply-adds run on one thread (splitting would cost more than it saves).
+private let parallelProductWork = 1 << 20
+
+/// C = alpha·op(A)·op(B) + beta·C on row-major buffers; op(A) is [m,k], op(B) is [k,n], C is [m,n]. Split over
+/// the engine's threads along the longer of m and n when it is large.
 func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
            _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
            beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0 && n > 0 else { return }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    _ = blasSingleThreaded
+    func product(rows: Range<Int>, columns: Range<Int>) {
+        // op(A) rows i.. start at A[i, 0] (row-major [m, k]) or A[0, i] (transposed, [k, m]); op(B) columns j..
+        // at B[0, j] ([k, n]) or B[j, 0] (transposed, [n, k]).
+        let aStart = a + (transposeA ? rows.lowerBound : rows.lowerBound * lda)
+        let bStart = b + (transposeB ? columns.lowerBound * ldb : columns.lowerBound)
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(rows.count), blasint(columns.count), blasint(k), alpha, aStart, blasint(lda), bStart,
+                    blasint(ldb), beta, c + rows.lowerBound * ldc + columns.lowerBound, blasint(ldc))
+    }
+    let threads = engineThreadCount
+    guard threads > 1, m * n * k >= parallelProductWork, max(m, n) >= 32 * threads else {
+        product(rows: 0..<m, columns: 0..<n)
+        return
+    }
+    // Blocks of whole 16-wide units (OpenBLAS's kernel tiles), one per thread.
+    let splitsRows = m >= n
+    let units = ((splitsRows ? m : n) + 15) / 16
+    let length = splitsRows ? m : n
+    parallelFor(threads, work: Int.max) { parts in
+        for part in parts {
+            let range = min(length, part * units / threads * 16)..<min(length, (part + 1) * units / threads * 16)
+            guard !range.isEmpty else { continue }
+            if splitsRows { product(rows: range, columns: 0..<n) } else { product(rows: 0..<m, columns: range) }
+        }
+    }
 }
 
 /// The matrix product op(a)·op(b), where op transposes when asked (PyTorch: `torch.matmul`, `a.T @ b`).

@@ -64,8 +64,9 @@ struct WindowGeometry {
 }
 
 /// The number of threads the engine's own kernels use: the environment variable `TRANSFERLAB_NUM_THREADS` if set
-/// (read once, at first use), else the number of active cores. OpenBLAS reads `OPENBLAS_NUM_THREADS` itself;
-/// set both to compare with PyTorch at equal thread counts (`torch.set_num_threads`).
+/// (read once, at first use), else the number of active cores. Matrix products use the same threads (OpenBLAS itself
+/// runs single-threaded, see MatMul.swift), so this one setting compares with PyTorch at equal thread counts
+/// (`torch.set_num_threads`).
 public let engineThreadCount: Int = {
     let requested = ProcessInfo.processInfo.environment["TRANSFERLAB_NUM_THREADS"].flatMap { Int($0) }
     return Swift.max(1, requested ?? ProcessInfo.processInfo.activeProcessorCount)

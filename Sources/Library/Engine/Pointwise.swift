@@ -27,6 +27,19 @@ public struct PackedPointwiseFilter: Sendable {
         self.init(packing: filter)
     }
 
+    /// Packs the transpose of 1x1 `filter` `[O, C, 1, 1]`: the filter of the input gradient dX = G·W, a product
+    /// with C outputs and O inputs. Whatever the CPU; nil unless the filter is `[O, C, 1, 1]`.
+    init?(transposing filter: Tensor) {
+        guard filter.rank == 4, filter.shape[2] == 1, filter.shape[3] == 1 else { return nil }
+        (outputs, inputs) = (filter.shape[1], filter.shape[0])
+        let (o, c) = (inputs, outputs)
+        scalars = makeScalars(count: tl_pointwise_packed_count(c, o)) { packed in
+            filter.scalars.withUnsafeBufferPointer { w in
+                tl_pointwise_pack_transposed(w.baseAddress, o, c, packed.baseAddress)
+            }
+        }
+    }
+
     /// Packs `filter` whatever the CPU (tests compare the kernels with it); nil unless `[O, C, 1, 1]`.
     init?(packing filter: Tensor) {
         guard filter.rank == 4, filter.shape[2] == 1, filter.shape[3] == 1 else { return nil }
@@ -39,8 +52,8 @@ public struct PackedPointwiseFilter: Sendable {
     }
 }
 
-/// The 1x1 convolution of NHWC `input` `[N,H,W,C]` with `filter` `[O,C,1,1]` → `[N,H,W,O]`, plus bias; residual
-/// and ReLU6 are fused in only when nothing records a gradient (`conv2d` composes them otherwise).
+/// The 1x1 convolution of NHWC `input` `[N,H,W,C]` with `filter` `[O,C,1,1]` → `[N,H,W,O]`, plus bias, residual
+/// and ReLU6 (fused in; the backward pass goes through them).
 func pointwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, packed: PackedPointwiseFilter?,
                      adding residual: Tensor? = nil, clampsToSix: Bool = false,
                      vectorKernels: Bool = vectorKernelsAvailable) -> Tensor {
@@ -66,36 +79,48 @@ func pointwiseConv2d(_ input: Tensor, filter: Tensor, bias: Tensor?, packed: Pac
         }
     }
     let (needInput, needFilter) = (input.requiresGradient, filter.requiresGradient)
-    let inputs = [input, filter] + (bias.map { [$0] } ?? [])
-    return Tensor(shape: outputShape, scalars: out).recorded(from: inputs) { g in
-        // Y = X·Wᵀ: dX = G·W, dW = Gᵀ·X, dBias = Σ_rows G.
-        let dx = needInput ? pointwiseInputGradient(g, filter: filter, vectorKernels: vectorKernels) : nil
-        var dw = [Float](repeating: 0, count: needFilter ? outputs * c : 0)
-        g.scalars.withUnsafeBufferPointer { g in
-            input.scalars.withUnsafeBufferPointer { x in
-                dw.withUnsafeMutableBufferPointer { dw in
-                    guard needFilter else { return }
-                    sgemm(transposeA: true, m: outputs, n: c, k: rows, g.baseAddress!, lda: outputs, x.baseAddress!,
-                          ldb: c, dw.baseAddress!, ldc: c)
-                }
+    let output = Tensor(shape: outputShape, scalars: out)
+    return output.recorded(from: fusedInputs(input, filter, bias: bias, residual: residual)) { upstream in
+        // Through the fused clamp first; the residual's gradient is what reaches the sum.
+        let g = throughFusedClamp(upstream, output: output, clampsToSix: clampsToSix)
+        let (dx, dw) = pointwiseBackward(g, input: input, filter: filter, needInput: needInput,
+                                         needFilter: needFilter, vectorKernels: vectorKernels)
+        return convolutionGradients(input: dx, filter: dw, bias: bias, upstream: g)
+            + (residual.map { [$0.requiresGradient ? g : nil] } ?? [])
+    }
+}
+
+/// The input and filter gradients of a 1x1 convolution for upstream `g`: Y = X·Wᵀ, so dX = G·W and dW = Gᵀ·X
+/// (the bias gradient, Σ_rows G, is the caller's).
+func pointwiseBackward(_ g: Tensor, input: Tensor, filter: Tensor, needInput: Bool, needFilter: Bool,
+                       vectorKernels: Bool = vectorKernelsAvailable) -> (input: Tensor?, filter: Tensor?) {
+    let (outputs, c) = (filter.shape[0], filter.shape[1])
+    let rows = input.scalarCount / max(c, 1)
+    let dx = needInput ? pointwiseInputGradient(g, filter: filter, vectorKernels: vectorKernels) : nil
+    var dw = [Float](repeating: 0, count: needFilter ? outputs * c : 0)
+    g.scalars.withUnsafeBufferPointer { g in
+        input.scalars.withUnsafeBufferPointer { x in
+            dw.withUnsafeMutableBufferPointer { dw in
+                guard needFilter else { return }
+                sgemm(transposeA: true, m: outputs, n: c, k: rows, g.baseAddress!, lda: outputs, x.baseAddress!,
+                      ldb: c, dw.baseAddress!, ldc: c)
             }
         }
-        return convolutionGradients(input: dx.map { Tensor(shape: input.shape, scalars: $0) },
-                                    filter: needFilter ? Tensor(shape: filter.shape, scalars: dw) : nil,
-                                    bias: bias, upstream: g)
     }
+    return (dx.map { Tensor(shape: input.shape, scalars: $0) },
+            needFilter ? Tensor(shape: filter.shape, scalars: dw) : nil)
 }
 
 /// dX = G·W for upstream `g` `[..., O]` and `filter` `[O, C, 1, 1]`, as `[rows·C]` scalars. That is itself a 1x1
 /// convolution of g with the transposed filter, so the vector kernel does it when there are enough rows for the
-/// per-call packing of Wᵀ to be a small part (at 256 rows and more); sgemm otherwise.
+/// per-call packing of Wᵀ (one pass over W) to be a small part (at 128 rows and more, e.g. a 14×14 image);
+/// sgemm otherwise.
 private func pointwiseInputGradient(_ g: Tensor, filter: Tensor, vectorKernels: Bool) -> [Float] {
     let (outputs, c) = (filter.shape[0], filter.shape[1])
     let rows = g.scalarCount / max(outputs, 1)
     return makeScalars(count: rows * c) { dx in
         g.scalars.withUnsafeBufferPointer { g in
-            if vectorKernels && rows >= 256, let panels = PackedPointwiseFilter(
-                packing: filter.detached().reshaped(to: [outputs, c]).transposed().reshaped(to: [c, outputs, 1, 1])) {
+            if vectorKernels && rows >= 128, let panels = PackedPointwiseFilter(transposing: filter) {
                 let plain = Epilogue(bias: nil, residual: nil, clampsToSix: false)
                 pointwiseProduct(g.baseAddress!, rows: rows, panels, plain, into: dx.baseAddress!)
                 return

@@ -97,10 +97,14 @@ public final class MBConvBlock: Layer {
 
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var x = input
-        // BatchNorm and ReLU6 in one pass (`relu6(norm(conv(x)))`).
-        if let expandConv, let expandNorm { x = expandNorm(expandConv(x), activation: .relu6) }
-        x = depthwiseNorm(depthwiseConv(x), activation: .relu6)
-        x = projectNorm(projectConv(x))
+        // BatchNorm and ReLU6 in one pass (`relu6(norm(conv(x)))`), each followed by the next convolution (in
+        // training one op that recomputes the normalized activation in the backward pass instead of keeping it).
+        if let expandConv, let expandNorm {
+            x = expandNorm(expandConv(x), activation: .relu6, then: depthwiseConv)
+        } else {
+            x = depthwiseConv(x)
+        }
+        x = projectNorm(depthwiseNorm(x, activation: .relu6, then: projectConv))
         guard hasResidual else { return hooked(x) }
         if LearningPhase.current == .training && dropConnectRate > 0 {
             // Drop-connect: keep each sample's branch with probability 1 − rate, scaled to keep its expectation.

@@ -47,11 +47,30 @@ public final class BatchNorm: Layer {
         }
         let (output, batchMean, batchVariance) = batchNormTraining(input, scale: weight.value, offset: bias.value,
                                                                    epsilon: epsilon, activation: activation)
-        // The running variance is unbiased, as in PyTorch.
-        let count = Float(input.scalarCount / input.shape[input.rank - 1])
-        let unbiased = batchVariance.detached() * (count / max(count - 1, 1))
-        runningMean.assign(runningMean.value * (1 - momentum) + batchMean.detached() * momentum)
-        runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
+        updateRunningStatistics(of: input, mean: batchMean, variance: batchVariance)
         return hooked(output)
+    }
+
+    /// `convolution(self(input, activation: activation))`. While training with batch statistics and recording a
+    /// gradient, one engine op (`batchNormTrainingConvolution`) that recomputes this layer's output in the backward
+    /// pass instead of keeping it for the convolution: a training step holds one activation fewer per pair.
+    public func callAsFunction(_ input: Tensor, activation: FusedActivation, then convolution: Conv2D) -> Tensor {
+        guard usesBatchStatistics, GradientRecording.isEnabled, !ForwardHook.isActive else {
+            return convolution(callAsFunction(input, activation: activation))
+        }
+        let (output, batchMean, batchVariance) = batchNormTrainingConvolution(
+            input, scale: weight.value, offset: bias.value, epsilon: epsilon, activation: activation,
+            filter: convolution.weight.value, bias: convolution.bias?.value, stride: convolution.stride,
+            padding: convolution.padding, groups: convolution.groups)
+        updateRunningStatistics(of: input, mean: batchMean, variance: batchVariance)
+        return output
+    }
+
+    /// running = (1 − momentum)·running + momentum·batch, with the batch variance made unbiased, as in PyTorch.
+    private func updateRunningStatistics(of input: Tensor, mean: Tensor, variance: Tensor) {
+        let count = Float(input.scalarCount / input.shape[input.rank - 1])
+        let unbiased = variance.detached() * (count / max(count - 1, 1))
+        runningMean.assign(runningMean.value * (1 - momentum) + mean.detached() * momentum)
+        runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
     }
 }

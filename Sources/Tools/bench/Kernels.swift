@@ -1,8 +1,7 @@
 // `swift run -c release bench`: the engine's raw speed — sgemm GFLOPS and convolution timings — as a table.
-// Each figure is the median of repeated runs after a warm-up. Thread count: OPENBLAS_NUM_THREADS (BLAS) and the
-// machine's cores (the engine's own loops); run with OPENBLAS_NUM_THREADS=1 and =2 to compare.
+// Each figure is the median of repeated runs after a warm-up. Thread count: the engine's
+// (TRANSFERLAB_NUM_THREADS, else the machine's cores), which its sgemm uses too; run with 1 and 2 to compare.
 
-import COpenBLAS
 import Dispatch
 import Engine
 import Foundation
@@ -26,7 +25,7 @@ func row(_ cells: [String], widths: [Int]) -> String {
 
 /// Prints sgemm GFLOPS for square sizes and conv2d timings for EfficientNet-Lite0 shapes.
 func runKernels(quick: Bool) {
-    print("BLAS threads: \(openblas_get_num_threads()), cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
+    print("engine threads: \(engineThreadCount), cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
 
     print("sgemm (C = A·B, square, float32)")
     let gemmWidths = [6, 10, 10]

@@ -67,7 +67,8 @@ func otherFigure(_ runtime: String, _ name: String, threads: Int, quick: Bool, l
 /// One Swift figure from a fresh worker process at `threads`.
 func swiftFigure(_ name: String, threads: Int, quick: Bool) -> Figure? {
     let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
-    let environment = ["TRANSFERLAB_NUM_THREADS": String(threads), "OPENBLAS_NUM_THREADS": String(threads)]
+    // The engine threads its own sgemm calls; OpenBLAS then needs no thread pool of its own.
+    let environment = ["TRANSFERLAB_NUM_THREADS": String(threads), "OPENBLAS_NUM_THREADS": "1"]
     guard let output = runChild(me, ["models-worker", "--threads", String(threads), "--only", name]
                                     + (quick ? ["--quick"] : []), environment: environment),
           let line = output.split(separator: "\n").last,

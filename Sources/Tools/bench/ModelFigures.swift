@@ -3,7 +3,6 @@
 // is that figure's. Each figure mirrors one function of Benchmarks/python_side.py, so the columns time the same
 // work: the pretrained Lite0 (random weights only when the assets are missing), pixels in [0, 1].
 
-import COpenBLAS
 import Engine
 import Foundation
 import NN

@@ -3,11 +3,10 @@
 // PyTorch CPU and ONNX Runtime CPU (Benchmarks/python_side.py, in the environment `Scripts/setup --bench` makes)
 // at 1 and 2 threads, or N only. `--json` prints one JSON array (see ModelComparison.swift).
 //
-// Thread counts are fixed per process — the engine reads TRANSFERLAB_NUM_THREADS once and OpenBLAS its own
-// setting at start-up — so every figure runs in a fresh worker process (`bench models-worker`), whose peak RSS is
+// Thread counts are fixed per process — the engine reads TRANSFERLAB_NUM_THREADS once (its matrix products use
+// the same threads) — so every figure runs in a fresh worker process (`bench models-worker`), whose peak RSS is
 // then that figure's.
 
-import COpenBLAS
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -32,8 +31,6 @@ case "models":
     runModelComparison(threadCounts: threadCounts, json: arguments.contains("--json"), quick: quick)
 case "models-worker":
     // Child process: its environment already holds the thread counts; measure one figure and print it as JSON.
-    let threads = value(after: "--threads").flatMap(Int.init) ?? 1
-    openblas_set_num_threads(Int32(threads))
     guard let name = value(after: "--only"), var figure = measureModelFigure(name, quick: quick) else {
         fail("models-worker needs --only FIGURE with a known figure", status: 2)
     }

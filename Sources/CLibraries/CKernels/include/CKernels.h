@@ -36,6 +36,11 @@ long tl_pointwise_packed_count(long outputs, long inputs);
 /// tl_pointwise_packed_count floats. Portable C: any CPU may pack.
 void tl_pointwise_pack(const float *filter, long outputs, long inputs, float *packed);
 
+/// Packs the transpose of `filter` [inputs, outputs] (so the product has `outputs` output channels), as
+/// tl_pointwise_pack would pack the transposed copy, without making it: for the input gradient dX = G·W of a 1x1
+/// convolution with W [O, C], call it with inputs = O and outputs = C. Portable C.
+void tl_pointwise_pack_transposed(const float *filter, long inputs, long outputs, float *packed);
+
 /// The 1x1 convolution Y = clamp(X·Wᵀ + bias + residual) for rows [rowBegin, rowEnd) of X [rows, inputs] and
 /// the 16-channel panels [panelBegin, panelEnd) of the packed filter; Y and the residual are [rows, outputs].
 /// `bias` and `residual` may be NULL; `clampToSix` applies min(max(·, 0), 6). Only call when tl_has_avx2_fma()
@@ -43,5 +48,25 @@ void tl_pointwise_pack(const float *filter, long outputs, long inputs, float *pa
 void tl_pointwise_avx2(const float *input, const float *packed, const float *bias, const float *residual,
                        float *output, long inputs, long outputs, long rowBegin, long rowEnd, long panelBegin,
                        long panelEnd, int clampToSix);
+
+/// y = x·a + b per channel (one fused multiply-add), clamped to [0, 6] when `clampToSix`, for rows
+/// [rowBegin, rowEnd) of x and y [rows, c]; a, b [c]. Only call when tl_has_avx2_fma() returned 1.
+void tl_affine_rows_avx2(const float *x, const float *a, const float *b, float *y, long c, long rowBegin,
+                         long rowEnd, int clampToSix);
+
+/// Per-channel sums over rows [rowBegin, rowEnd) of u (and v) [rows, c], added into `totals` [2c] (double):
+/// totals[j] += Σ m·u, totals[c + j] += Σ (m·u − uShift)·(v − vShift) (only when v is given). m = 1, or, when
+/// `maskA` is given, the ReLU6 mask 0 < v·maskA + maskB < 6 (as tl_affine_rows_avx2 computes it). Shifts may
+/// be NULL (zero). `scratch` holds 2c floats. Only call when tl_has_avx2_fma() returned 1.
+void tl_channel_sums_avx2(const float *u, const float *v, const float *uShift, const float *vShift,
+                          const float *maskA, const float *maskB, long c, long rowBegin, long rowEnd,
+                          float *scratch, double *totals);
+
+/// Batch norm's input gradient for rows [rowBegin, rowEnd): dx = m·g·k + x·q + r per channel, with m the ReLU6
+/// mask 0 < x·maskA + maskB < 6 when `maskA` is given (else 1); q, r (and x, when neither q nor the mask needs
+/// it) may be NULL. Only call when tl_has_avx2_fma() returned 1.
+void tl_batchnorm_backward_rows_avx2(const float *g, const float *x, const float *k, const float *q,
+                                     const float *r, const float *maskA, const float *maskB, float *dx,
+                                     long c, long rowBegin, long rowEnd);
 
 #endif
