@@ -276,7 +276,8 @@ book.section("Three pretrained backbones")
 book.prose("""
     Lite0 has two larger siblings trained the same way on ImageNet: Lite1 (deeper, 240 px) and Lite2 (deeper and \
     wider, 260 px). Each gets the same head on its own features of the \(headline)-per-class pictures, at its own \
-    input size; the milliseconds per picture are measured on this machine, now, for a batch of 16.
+    input size; the cost is CPU milliseconds per picture for a batch of 16, measured on this machine now (CPU time, because \
+    on a busy machine the clock also counts other programs).
     """)
 let backbones = book.cell {
     let chosen = balancedSample(labels: trainFeatures.labels, perClass: headline, seed: book.seed + 3)
@@ -296,12 +297,12 @@ let backbones = book.cell {
         let result = try train(head, features[0], validation: features[1], test: features[2]).evaluation
         let name = backbone.name.replacingOccurrences(of: "efficientnet-lite", with: "Lite")
         print("\(name) at \(size) px: \(backbone.parameterCount.formatted()) parameters,",
-              milliseconds.formatted(.fixed(1)), "ms per picture, test", result.accuracy.formatted(.percent(1)))
+              milliseconds.formatted(.fixed(1)), "CPU ms per picture, test", result.accuracy.formatted(.percent(1)))
         return (name, backbone.parameterCount, milliseconds, result)
     }
 }
 book.figure(ScatterPlot(title: "Accuracy against time per picture (\(headline) training pictures per class)",
-                        xLabel: "milliseconds per picture (this machine, batch 16)", yLabel: "test accuracy",
+                        xLabel: "CPU milliseconds per picture (this machine, batch 16)", yLabel: "test accuracy",
                         groups: backbones.map {
                             ScatterGroup(name: "\($0.name), \((Double($0.parameters) / 1e6).formatted(.fixed(2))) M",
                                          x: [$0.milliseconds], y: [$0.test.accuracy], pointLabels: [$0.name])
@@ -310,7 +311,7 @@ book.figure(ScatterPlot(title: "Accuracy against time per picture (\(headline) t
 let (fastest, best) = (backbones.min { $0.milliseconds < $1.milliseconds }!,
                        backbones.max { $0.test.accuracy < $1.test.accuracy }!)
 book.prose("""
-    The fastest backbone, \(fastest.name), takes \(fastest.milliseconds.formatted(.fixed(1))) ms per picture and \
+    The fastest backbone, \(fastest.name), takes \(fastest.milliseconds.formatted(.fixed(1))) CPU ms per picture and \
     reaches \(fastest.test.accuracy.formatted(.percent(1))); the most accurate, \(best.name), reaches \
     \(best.test.accuracy.formatted(.percent(1))) at \(best.milliseconds.formatted(.fixed(1))) ms with \
     \(best.parameters.formatted()) parameters. One of the \(best.test.labels.count) test pictures is \

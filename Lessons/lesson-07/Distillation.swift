@@ -60,7 +60,7 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
         let (hard, distilled) = (studentAccuracies[0], studentAccuracies.dropFirst().max()!)
         let temperature = temperatures[studentAccuracies.dropFirst().firstIndex(of: distilled)! - 1]
         let studentParameters = students[0].parameterCount.formatted()
-        book.table(headers: ["model", "parameters", "ms per picture", "test accuracy"],
+        book.table(headers: ["model", "parameters", "CPU ms per picture", "test accuracy"],
                    rows: [["teacher: Lite0 at \(inputSize) px + head", teacherParameters.formatted(),
                            timing.teacher.formatted(.fixed(2)), teacherAccuracy.formatted(.percent(1))],
                           ["student, labels only", studentParameters, timing.student.formatted(.fixed(3)),

@@ -106,6 +106,9 @@ struct FigureTests {
         #expect(axis.labels == ["0%", "20%", "40%", "60%", "80%", "100%"])
         let log = Axis.fitting([2.5e6, 198e6], scale: .logarithmic)
         #expect(log.labels.contains("10M") && log.labels.contains("100M"))
+        let doublings = Axis.fitting([1, 2, 4, 8], scale: .logarithmic)
+        #expect(doublings.ticks == [1, 2, 4, 8])
+        #expect(Axis.fitting([1, 3, 8], scale: .logarithmic).ticks == [1, 2, 5])
         #expect(NumberFormat.automatic.string(-0.5, step: 0.5) == "−0.5")
     }
 

@@ -43,22 +43,34 @@ extension EfficientNetLite {
         }
     }
 
-    /// The milliseconds per picture the pooled features of `batch` (`[N, S, S, 3]`) take on this machine: the
-    /// fastest of `runs` runs, as Python's `timeit` reports, in inference mode without gradients.
+    /// The CPU milliseconds per picture the pooled features of `batch` (`[N, S, S, 3]`) take on this machine (see
+    /// the free function of the same name).
     public func millisecondsPerPicture(_ batch: Tensor, runs: Int = 3) -> Double {
         Course.millisecondsPerPicture(batch, runs: runs) { features($0) }
     }
 }
 
-/// The milliseconds per picture `forward` takes on `batch` (pictures along the first axis) on this machine: the
-/// fastest of `runs` runs, as Python's `timeit` reports, in inference mode without gradients.
+/// The CPU milliseconds per picture `forward` takes on `batch` (pictures along the first axis): after one untimed
+/// warm-up run (weights are packed and buffers grown on first use), the fastest of `runs` runs, in inference mode
+/// without gradients. CPU time (user + system, summed over the process's threads) rather than the clock: on a busy
+/// machine the clock also counts the time other programs held the cores, and it made the same model look 3x slower
+/// from one figure to the next.
 public func millisecondsPerPicture(_ batch: Tensor, runs: Int = 3, _ forward: (Tensor) -> Tensor) -> Double {
+    let pass = { _ = withLearningPhase(.inference) { withoutGradients { forward(batch) } } }
+    pass()
     let seconds = (0..<max(runs, 1)).map { _ in
-        let start = Date()
-        _ = withLearningPhase(.inference) { withoutGradients { forward(batch) } }
-        return Date().timeIntervalSince(start)
+        let start = processCPUSeconds()
+        pass()
+        return processCPUSeconds() - start
     }
     return seconds.min()! * 1000 / Double(max(batch.shape[0], 1))
+}
+
+/// The CPU time this process has used so far (user + system, all threads), in seconds.
+public func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 extension Evaluation {

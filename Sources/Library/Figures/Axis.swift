@@ -60,20 +60,32 @@ struct Axis {
                 let pad = pow(upper / lower, padding)
                 lower /= pad; upper *= pad
             }
-            let decades = Int(floor(log10(lower)))...Int(ceil(log10(upper)))
-            // Up to about two and a half decades, 2x and 5x ticks help to read values between the powers of ten.
-            let multiples: [Double] = log10(upper / lower) <= 2.5 ? [1, 2, 5] : [1]
             var ticks: [Double] = []
-            for e in decades {
-                for multiple in multiples {
-                    let tick: Double = multiple * pow(10.0, Double(e))
-                    if tick >= lower * (1 - 1e-9) && tick <= upper * (1 + 1e-9) { ticks.append(tick) }
+            if finite.count >= 2, finite.allSatisfy(isPowerOfTwo) {
+                // Data at 1, 2, 4, 8 (temperatures, batch sizes) read best against ticks at the same doublings.
+                let exponents = Int(ceil(log2(lower) - 1e-9))...Int(floor(log2(upper) + 1e-9))
+                ticks = exponents.map { pow(2.0, Double($0)) }
+            } else {
+                let decades = Int(floor(log10(lower)))...Int(ceil(log10(upper)))
+                // Up to about two and a half decades, 2x and 5x ticks help to read values between the powers of ten.
+                let multiples: [Double] = log10(upper / lower) <= 2.5 ? [1, 2, 5] : [1]
+                for e in decades {
+                    for multiple in multiples {
+                        let tick: Double = multiple * pow(10.0, Double(e))
+                        if tick >= lower * (1 - 1e-9) && tick <= upper * (1 + 1e-9) { ticks.append(tick) }
+                    }
                 }
             }
             return Axis(
                 lower: lower, upper: upper, scale: .logarithmic, ticks: ticks,
                 labels: ticks.map { format.string($0) })
         }
+    }
+
+    /// Whether `value` is 2ⁿ for a whole n (negative n included).
+    static func isPowerOfTwo(_ value: Double) -> Bool {
+        let exponent = log2(value)
+        return exponent.isFinite && exponent == exponent.rounded()
     }
 
     /// The smallest of 1, 2, 5 × 10ⁿ that is at least `rough`.
