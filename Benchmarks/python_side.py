@@ -16,7 +16,7 @@ PyTorch at its best: threads are fixed before torch starts any pool (OMP_NUM_THR
 torch.set_num_threads, one inter-op thread), inference runs under torch.inference_mode(), and the memory layout
 is the faster of NCHW and channels-last for that figure on this machine (both are timed, interleaved; the
 output says which won). ONNX Runtime runs the same pretrained model exported to ONNX (opset 17, dynamic batch),
-with all graph optimisations, `intra_op_num_threads` = threads and one inter-op thread.
+with all graph optimizations, `intra_op_num_threads` = threads and one inter-op thread.
 
 Output: one JSON object on the last line,
   {"runtime": "pytorch", "version": "2.13.0+cpu", "name": ..., "threads": N, "value": ..., "unit": ...,
@@ -87,7 +87,7 @@ def make_model(memory_format=None):
 
 
 def pixel_array(batch):
-    """Pixels in [0, 1], NCHW: the Swift model normalises its pixels itself, so every runtime does that work."""
+    """Pixels in [0, 1], NCHW: the Swift model normalizes its pixels itself, so every runtime does that work."""
     return np.random.default_rng(7).random((batch, 3, 224, 224), dtype=np.float32)
 
 
@@ -95,7 +95,7 @@ def pixels(batch, memory_format=None):
     return torch.from_numpy(pixel_array(batch)).contiguous(memory_format=memory_format or torch.contiguous_format)
 
 
-def normalised(x):
+def normalized(x):
     return x * (255 / 128) - 127 / 128
 
 
@@ -119,7 +119,7 @@ def forward(batch):
 
         def run():
             with torch.inference_mode():
-                return model(normalised(x))
+                return model(normalized(x))
         return run
     return make
 
@@ -130,7 +130,7 @@ def features(batch):
 
         def run():
             with torch.inference_mode():
-                return F.adaptive_avg_pool2d(model.extract_features(normalised(x)), 1).flatten(1)
+                return F.adaptive_avg_pool2d(model.extract_features(normalized(x)), 1).flatten(1)
         return run
     return make
 
@@ -143,7 +143,7 @@ def input_gradient(memory_format):
 
     def run():
         x = base.clone().requires_grad_(True)
-        loss = F.cross_entropy(model(normalised(x)), label)
+        loss = F.cross_entropy(model(normalized(x)), label)
         return torch.autograd.grad(loss, x)[0]
     return run
 
@@ -155,7 +155,7 @@ def train_step(memory_format):
 
     def run():
         optimizer.zero_grad(set_to_none=True)
-        F.cross_entropy(model(normalised(x)), labels).backward()
+        F.cross_entropy(model(normalized(x)), labels).backward()
         optimizer.step()
     return run
 
@@ -178,7 +178,7 @@ def measure_pytorch(figure):
     layouts = {"NCHW": torch.contiguous_format, "channels_last": torch.channels_last}
     runs = {name: make(memory_format) for name, memory_format in layouts.items()
             if args.layout in (None, name)}
-    # Interleaved rounds, so a burst of load does not favour one layout; the best median wins.
+    # Interleaved rounds, so a burst of load does not favor one layout; the best median wins.
     medians = {name: [] for name in runs}
     for _ in range(2 if size == "small" and not args.quick else 1):
         for name, run in runs.items():
@@ -190,20 +190,20 @@ def measure_pytorch(figure):
 # MARK: - ONNX Runtime figures
 
 def export_onnx(path):
-    """Writes the pretrained Lite0, normalisation included, as ONNX to `path` (atomically) after checking that
+    """Writes the pretrained Lite0, normalization included, as ONNX to `path` (atomically) after checking that
     ONNX Runtime's logits match PyTorch's."""
     import warnings
     import onnxruntime as ort
     warnings.filterwarnings("ignore")   # the TorchScript exporter's deprecation and constant-folding notes
 
-    class WithNormalisation(torch.nn.Module):
+    class WithNormalization(torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.model = make_model().eval()
 
         def forward(self, x):
-            return self.model(normalised(x))
-    model = WithNormalisation().eval()
+            return self.model(normalized(x))
+    model = WithNormalization().eval()
     partial = f"{path}.{os.getpid()}.partial"
     torch.onnx.export(model, (pixels(1),), partial, input_names=["pixels"], output_names=["logits"],
                       dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17, dynamo=False)

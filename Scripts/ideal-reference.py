@@ -2,10 +2,10 @@
 """Ideal images in PyTorch, judged by networks that never saw them: the reference for `lab ideal` and lesson 6.
 
 Generates a picture of an ImageNet class against EfficientNet-Lite0 with lucid/lucent's recipe (a 1/f-scaled
-Fourier spectrum, decorrelated colour, sigmoid; every step pad 12 with 0.5, jitter 8, scale 0.90-1.10, rotate
--10..10 degrees, jitter 4, resize back; Adam 0.05 maximising the class logit, lucent's "labels:N" objective),
+Fourier spectrum, decorrelated color, sigmoid; every step pad 12 with 0.5, jitter 8, scale 0.90-1.10, rotate
+-10..10 degrees, jitter 4, resize back; Adam 0.05 maximizing the class logit, lucent's "labels:N" objective),
 saves it as an 8-bit PNG, reloads it and asks Lite0, Lite1 (240 px) and Lite2 (260 px) for the class's
-probability and rank. `--objective cross-entropy` minimises -log p instead; `--transform composed` samples the
+probability and rank. `--objective cross-entropy` minimizes -log p instead; `--transform composed` samples the
 same steps as one affine map and one bilinear resampling, as `lab ideal` does (lucent interpolates at each). `--judge FILE...` only judges PNGs, e.g. the
 ones `swift run lab ideal` wrote, with PyTorch's own networks.
 
@@ -101,7 +101,7 @@ def matrix(a, b, c, d, tx, ty):
 
 
 def composed(x, rng, size):
-    """The same steps as `transformed`, composed into one map of pixel centres (as Swift's RandomTransform)."""
+    """The same steps as `transformed`, composed into one map of pixel centers (as Swift's RandomTransform)."""
     h = w = x.shape[-1]
     m = matrix(1, 0, 0, 1, -12, -12)
     h, w = h + 24, w + 24
@@ -116,7 +116,7 @@ def composed(x, rng, size):
     m, h, w = m @ matrix(1, 0, 0, 1, dx, dy), h - dy, w - dx
     sx, sy = (w - 1) / (size - 1), (h - 1) / (size - 1)
     m = m @ matrix(sx, 0, 0, sy, 0.5 - 0.5 * sx, 0.5 - 0.5 * sy)
-    # grid_sample's coordinates are normalised to [-1, 1] (align_corners=False); 0.5 outside the picture.
+    # grid_sample's coordinates are normalized to [-1, 1] (align_corners=False); 0.5 outside the picture.
     n = x.shape[-1]
     theta = matrix(2 / n, 0, 0, 2 / n, -1, -1) @ m @ matrix(size / 2, 0, 0, size / 2, size / 2, size / 2)
     grid = F.affine_grid(torch.tensor(theta[None, :2], dtype=torch.float32), [1, 3, size, size],

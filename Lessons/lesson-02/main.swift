@@ -6,7 +6,7 @@ let (book, options) = Notebook.start(lesson: 2, title: "Feature extraction", opt
 let (quick, isFashion, dataName) = (book.isQuick, options.dataset == .fashionMNIST, options.dataset.displayName)
 
 book.prose("""
-    A network trained on ImageNet turns pixels, layer by layer, into descriptions: edges and colour blobs, then \
+    A network trained on ImageNet turns pixels, layer by layer, into descriptions: edges and color blobs, then \
     textures and parts, then objects. The last of them — the 1280 numbers EfficientNet-Lite0 computes before its \
     classifier — is useful far beyond ImageNet's 1000 classes; using it with the network frozen is called *feature \
     extraction*. We look at what the layers compute, then put the vectors to work.
@@ -85,11 +85,11 @@ let inputSize = quick ? 112 : 160
 let counts = quick ? [2, 5] : [5, 10, 30, 50]
 let headline = quick ? 5 : 10
 book.prose((isFashion ? """
-    Fashion-MNIST holds 28×28 grey photos of clothes in 10 classes — no ImageNet class is "ankle boot" or \
-    "pullover". Lite0 wants colour, so the grey is copied to three channels and the picture upscaled to \
+    Fashion-MNIST holds 28×28 gray photos of clothes in 10 classes — no ImageNet class is "ankle boot" or \
+    "pullover". Lite0 wants color, so the gray is copied to three channels and the picture upscaled to \
     \(inputSize)×\(inputSize): a 28-pixel picture has no detail to gain from 224, while the cost grows with the \
     square of the side.
-    """ : "The pictures of \(dataName) are centre-cropped to 64×64 and upscaled to \(inputSize) px for Lite0. ")
+    """ : "The pictures of \(dataName) are center-cropped to 64×64 and upscaled to \(inputSize) px for Lite0. ")
     + """
     We give each model only a handful of training pictures per class \
     (\(counts.map(String.init).joined(separator: ", "))), keep \(quick ? 5 : 10) per class for validation and \
@@ -261,13 +261,13 @@ book.cell {
 let last = comparisons.last!
 book.prose("""
     The gap to the CNN is \(points(comparisons[0])) points with \(counts[0]) pictures per class and \
-    \(points(last)) with \(last.count). The MLP, which must learn that neighbouring pixels belong together, reaches \
+    \(points(last)) with \(last.count). The MLP, which must learn that neighboring pixels belong together, reaches \
     \(last.mlp.accuracy.formatted(.percent(1))) at \(last.count) per class, \
     \(last.mlp.accuracy < last.cnn.accuracy ? "below" : "not below") the CNN. With \(classNames.count) \
     classes, guessing scores \(chance.formatted(.percent(0))); on a two-class task such as the original course's \
     cats against dogs it scores \((1 / Double(2)).formatted(.percent(0))) — so a network "trained from scratch to \
     50%" there learned nothing. This is the honest shape of the classic "scratch 50%, transfer 80%": pretrained \
-    features matter most when labelled data is scarce, and training from scratch catches up as data grows.
+    features matter most when labeled data is scarce, and training from scratch catches up as data grows.
     """)
 
 // MARK: - Backbones compared
@@ -325,7 +325,7 @@ for (key, values) in [("images_per_class", counts.map(Double.init)),
                       ("mlp_accuracy_by_count", comparisons.map(\.mlp.accuracy))] { book.metric(key, values) }
 for (key, value) in [("transfer_test_accuracy", main.transfer.accuracy), ("scratch_test_accuracy", main.cnn.accuracy),
                      ("mlp_test_accuracy", main.mlp.accuracy), ("chance_accuracy", chance),
-                     ("test_nearest_neighbour_agreement", nearestAgrees)] { book.metric(key, value) }
+                     ("test_nearest_neighbor_agreement", nearestAgrees)] { book.metric(key, value) }
 for (name, parameters, milliseconds, evaluation) in backbones {
     let key = "backbone_" + name.lowercased()
     book.metric("\(key)_test_accuracy", evaluation.accuracy)

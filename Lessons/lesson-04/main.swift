@@ -1,6 +1,6 @@
 // Lesson 4 — Data augmentation.
 //
-// A few labelled pictures are easy to memorize and hard to generalise from. Augmentation makes new training
+// A few labelled pictures are easy to memorize and hard to generalize from. Augmentation makes new training
 // pictures from old ones by changes that keep the label: mirror, turn, zoom, recolor, hide a patch, or blend two
 // pictures and their labels. This lesson shows every transform on one photo, then trains the same small network on
 // a few hundred Fashion-MNIST images with and without augmentation and compares the train/validation gap.

@@ -255,9 +255,12 @@ let accepted = { (drawings: [Drawing]) -> String in
     let names = zip(recipes, drawings).filter { $0.1.verdicts.dropFirst().allSatisfy { $0.rank == 1 } }.map(\.0.name)
     return names.isEmpty ? "no recipe" : names.joined(separator: ", ")
 }
-/// What the judges that do not rank the class first see instead ("" when both do).
+/// What the judges that do not rank the class first see instead, or which first choice is still unsure.
 let dissent = { (drawing: Drawing, label: String) -> String in
-    drawing.verdicts.dropFirst().filter { $0.rank > 1 }.map { " " + $0.sentence(label: label) + "." }.joined()
+    drawing.verdicts.dropFirst().filter { $0.rank > 1 || $0.probability < 0.5 }.map { verdict in
+        verdict.rank > 1 ? " " + verdict.sentence(label: label) + "."
+            : " \(verdict.model) ranks \(label) first but gives it less than half."
+    }.joined()
 }
 let (catLast, zebraLast) = (catDrawings[4], zebraDrawings[4])
 book.prose("""
@@ -286,8 +289,8 @@ let chosenDrawing = book.cell { () -> Drawing in
                 }.joined(separator: ", "))
     return drawing
 }
-let chosenAgreement = dissent(chosenDrawing, chosenName).isEmpty ? "Both judges rank it first."
-    : "Not both judges agree:" + dissent(chosenDrawing, chosenName)
+let chosenAgreement = dissent(chosenDrawing, chosenName).isEmpty ? "Both judges rank it first, each with p ≥ 50%."
+    : "Not both judges are convinced:" + dissent(chosenDrawing, chosenName)
 book.prose("""
     \(chosenAgreement) One seed is one sample: the picture, and the judges' verdicts with it, change from seed to \
     seed, more for some classes than for others.
@@ -332,7 +335,8 @@ book.exercises([
     "Generate against Lite1 instead (`swift run lab ideal --class 284 --model efficientnet-lite1`): does Lite0 "
         + "agree as a judge?",
     "Set the decay power of the Fourier basis to 0 (a flat spectrum): what happens to the picture and the judges?",
-    "Use two transformed copies per step (`--copies 2`) and 512 steps: how much do the judges gain?",
+    "Use two transformed copies per step and twice the steps (`--copies 2 --steps 1024`), or a cosine decay of the "
+        + "rate (`--schedule cosine`): how much do the judges gain, for which classes, and at what cost in time?",
 ])
 book.gradedExercises()
 book.finish()

@@ -3,7 +3,7 @@ import TransferLab
 import Foundation
 
 /// Sections 6–8, on the teacher and student of section 4 and the networks of section 2.
-func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequential, runs: [Run]) {
+func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequential, runs: [TrainedNetwork]) {
     let resNet = runs[1]
     // MARK: - Precision
 
@@ -14,7 +14,8 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         value 65504) or bfloat16 (7 bits, Float32's range, made by truncation) and the logits on the sample photos \
         compared with float32.
         """)
-    let precision = book.cell { () throws -> [(weights: Float, all: Float, agree: Int, largest: Float)] in
+    typealias Errors = (weights: Float, all: Float, agree: Int, largest: Float)
+    let precision = book.cell { () throws -> [Errors] in
         let photos = Tensor(stacking: try Assets.standard.photoNames().prefix(quick ? 3 : 11).map {
             try teacher.preprocessing.framed(Image(contentsOf: Assets.standard.photo($0)))
         })
@@ -23,7 +24,7 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         }
         let reference = logits { $0 }, original = teacher.stateDictionary
         defer { try? teacher.load(original) }
-        return try ReducedPrecision.allCases.map { format in
+        let results = try ReducedPrecision.allCases.map { format -> Errors in
             teacher.namedParameters.forEach { $0.parameter.assign($0.parameter.value.rounded(to: format)) }
             let (weightsOnly, all) = (logits { $0 }, logits { $0.rounded(to: format) })
             try teacher.load(original)
@@ -31,13 +32,14 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
             return (weightsOnly.maxAbsoluteDifference(to: reference), all.maxAbsoluteDifference(to: reference),
                     zip(all.argmax(), reference.argmax()).filter { $0 == $1 }.count, reference.max())
         }
+        book.table(headers: ["format", "weights rounded", "weights and activations", "same top-1"],
+                   rows: zip(ReducedPrecision.allCases, results).map { format, result in
+                       [format.rawValue, result.weights.formatted(.fixed(4)), result.all.formatted(.fixed(4)),
+                        "\(result.agree) of \(photos.shape[0])"]
+                   }, caption: "Largest logit error against float32 on the sample photos")
+        return results
     }
     let largestLogit = precision[0].largest
-    book.table(headers: ["format", "weights rounded", "weights and activations", "same top-1"],
-               rows: zip(ReducedPrecision.allCases, precision).map { format, result in
-                   [format.rawValue, result.weights.formatted(.fixed(4)), result.all.formatted(.fixed(4)),
-                    "\(result.agree) of \(quick ? 3 : 11)"]
-               }, caption: "Largest logit error against float32 on the sample photos")
     let gradientsLost = book.cell { () -> [Double] in
         let parameters = student.trainableParameters.map(\.value)
         let loss = crossEntropy(logits: student(train.inputs), labels: train.labels)
@@ -125,14 +127,14 @@ func precisionEnsemblesAndDebugging(teacher: EfficientNetLite0, student: Sequent
         }
         let (initial, trained) = (gradientNorms(try miniResNet(normalized: true, seed: book.seed)),
                                   gradientNorms(resNet.model))
+        book.figure(BarChart(title: "Gradient norm per weight of the mini-ResNet",
+                             labels: initial.flatMap { ["\($0.0), init", "\($0.0), trained"] },
+                             values: zip(initial, trained).flatMap { [$0.1, $1.1] },
+                             valueFormat: .fixed(decimals: 3),
+                             highlighted: Set(initial.indices.map { 2 * $0 + 1 })),
+                    name: "gradient-norms", caption: "Light bars: at initialization; accent bars: after training.")
         return (initial.map(\.0), initial.map(\.1), trained.map(\.1))
     }
-    book.figure(BarChart(title: "Gradient norm per weight of the mini-ResNet",
-                         labels: norms.names.flatMap { ["\($0), init", "\($0), trained"] },
-                         values: zip(norms.initial, norms.trained).flatMap { [$0, $1] },
-                         valueFormat: .fixed(decimals: 3),
-                         highlighted: Set(norms.names.indices.map { 2 * $0 + 1 })),
-                name: "gradient-norms", caption: "Light bars: at initialization; accent bars: after training.")
     let ratio = zip(norms.initial, norms.trained).map { $1 / max($0, 1e-12) }.reduce(0, +) / Double(norms.names.count)
     book.prose("""
         No layer's gradient is zero (a dead branch) or huge (an explosion) at initialization; after training they are \

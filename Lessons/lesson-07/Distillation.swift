@@ -17,18 +17,14 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
     let (teacher, head, teacherLogits, teacherAccuracy) = book.cell { () throws -> Teacher in
         let teacher = try EfficientNetLite0.pretrained()
         teacher.freeze()
-        func features(_ data: PixelDataset, _ indices: [Int]) throws -> TensorDataset {
-            let key = FeatureCache.Key(dataset: data.name, model: teacher.name, inputSize: inputSize, indices: indices)
-            let cached = try FeatureCache.standard.tensor(for: key) {
-                try teacher.extractFeatures(of: data, at: indices, inputSize: inputSize)
-            }
-            return TensorDataset(inputs: cached.tensor, labels: indices.map { data.labels[$0] })
-        }
-        let (trainFeatures, testFeatures) = (try features(training, chosen), try features(testing, tested))
+        let (trainFeatures, heldFeatures, testFeatures) = (
+            try teacher.cachedFeatures(of: training, at: chosen, inputSize: inputSize, label: "training pictures"),
+            try teacher.cachedFeatures(of: training, at: held, inputSize: inputSize, label: "validation pictures"),
+            try teacher.cachedFeatures(of: testing, at: tested, inputSize: inputSize, label: "test pictures"))
         let head = Dense(inputSize: 1280, outputSize: 10, seed: book.seed)
         let trainer = Trainer(model: head, optimizer: Adam(learningRate: 1e-3), seed: book.seed,
                               callbacks: [EarlyStopping(patience: 10, restoresBestWeights: true)])
-        try trainer.fit(trainFeatures, validation: try features(training, held), epochs: quick ? 30 : 300)
+        try trainer.fit(trainFeatures, validation: heldFeatures, epochs: quick ? 30 : 300)
         return (teacher, head, withoutGradients { head(trainFeatures.inputs) }, trainer.evaluate(testFeatures).accuracy)
     }
     let temperatures: [Float] = quick ? [4] : [1, 2, 4, 8]
@@ -37,10 +33,10 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
         let settings: [(temperature: Float, softWeight: Float)] = [(1, 0)] + temperatures.map { ($0, 0.7) }
         let results = try settings.map { setting -> (Sequential, Double) in
             let student = Sequential(Conv2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same),
-                                     Activation(relu), Activation { maxPool2d($0, size: 2) },
+                                     Activation(relu), MaxPool2D(size: 2),
                                      Conv2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same,
                                             seed: 1),
-                                     Activation(relu), Activation { maxPool2d($0, size: 2) }, Flatten(),
+                                     Activation(relu), MaxPool2D(size: 2), Flatten(),
                                      Dense(inputSize: 7 * 7 * 16, outputSize: 10, seed: 2))
             let trainer = Trainer(model: student, optimizer: Adam(learningRate: 2e-3), batchSize: 32, seed: book.seed)
             trainer.batchLoss = { logits, batch in
@@ -54,37 +50,38 @@ func distillationAndAccumulation() -> (teacher: EfficientNetLite0, student: Sequ
     }
     let timing = book.cell { () throws -> (teacher: Double, student: Double) in
         let pictures = try training.tensors(at: Array(chosen.prefix(32)), size: inputSize).inputs
-        func millisecondsPerPicture(_ body: () -> Tensor) -> Double {
-            (0..<3).map { _ in
-                let start = Date()
-                _ = withoutGradients(body)
-                return Date().timeIntervalSince(start) * 1000 / 32
-            }.min()!
-        }
-        return (millisecondsPerPicture { head(teacher.features(pictures)) },
-                millisecondsPerPicture { students[0](train.inputs.slice(lowerBounds: [0, 0, 0, 0],
-                                                                       upperBounds: [32, 28, 28, 1])) })
+        let small = train.inputs.slice(lowerBounds: [0, 0, 0, 0], upperBounds: [32, 28, 28, 1])
+        return (millisecondsPerPicture(pictures) { head(teacher.features($0)) },    // the fastest of three runs
+                millisecondsPerPicture(small) { students[0]($0) })
     }
-    let teacherParameters = teacher.parameterCount - teacher.classifier.parameterCount + head.parameterCount
-    let (hardAccuracy, bestDistilled) = (studentAccuracies[0], studentAccuracies.dropFirst().max()!)
-    let bestTemperature = temperatures[studentAccuracies.dropFirst().firstIndex(of: bestDistilled)! - 1]
-    book.table(headers: ["model", "parameters", "ms per picture", "test accuracy"],
-               rows: [["teacher: Lite0 at \(inputSize) px + head", "\(teacherParameters)",
-                       timing.teacher.formatted(.fixed(2)), teacherAccuracy.formatted(.percent(1))],
-                      ["student, labels only", "\(students[0].parameterCount)", timing.student.formatted(.fixed(3)),
-                       hardAccuracy.formatted(.percent(1))],
-                      ["student, distilled at T = \(bestTemperature)", "\(students[0].parameterCount)",
-                       timing.student.formatted(.fixed(3)), bestDistilled.formatted(.percent(1))]],
-               caption: "Teacher and student on the same \(test.count) test pictures")
-    let range = [Double(temperatures.first!), Double(temperatures.last!)]
-    book.figure(LinePlot(title: "Student accuracy against temperature", xLabel: "temperature T",
-                         yLabel: "test accuracy",
-                         series: [LineSeries(name: "distilled", x: temperatures.map(Double.init),
-                                             y: Array(studentAccuracies.dropFirst()), markers: true),
-                                  LineSeries(name: "labels only", x: range, y: [hardAccuracy, hardAccuracy],
-                                             dashed: true)],
-                         xScale: quick ? .linear : .logarithmic, yFormat: .percent(decimals: 0)),
-                name: "distillation-temperature", caption: "Soft targets at each temperature against hard labels.")
+    typealias Standings = (teacherParameters: Int, hard: Double, distilled: Double, temperature: Float)
+    let standings = book.cell { () -> Standings in
+        let teacherParameters = teacher.parameterCount - teacher.classifier.parameterCount + head.parameterCount
+        let (hard, distilled) = (studentAccuracies[0], studentAccuracies.dropFirst().max()!)
+        let temperature = temperatures[studentAccuracies.dropFirst().firstIndex(of: distilled)! - 1]
+        let studentParameters = students[0].parameterCount.formatted()
+        book.table(headers: ["model", "parameters", "ms per picture", "test accuracy"],
+                   rows: [["teacher: Lite0 at \(inputSize) px + head", teacherParameters.formatted(),
+                           timing.teacher.formatted(.fixed(2)), teacherAccuracy.formatted(.percent(1))],
+                          ["student, labels only", studentParameters, timing.student.formatted(.fixed(3)),
+                           hard.formatted(.percent(1))],
+                          ["student, distilled at T = \(temperature)", studentParameters,
+                           timing.student.formatted(.fixed(3)), distilled.formatted(.percent(1))]],
+                   caption: "Teacher and student on the same \(test.count) test pictures")
+        return (teacherParameters, hard, distilled, temperature)
+    }
+    let (teacherParameters, hardAccuracy, bestDistilled, bestTemperature) = standings
+    book.cell {
+        let range = [Double(temperatures.first!), Double(temperatures.last!)]
+        book.figure(LinePlot(title: "Student accuracy against temperature", xLabel: "temperature T",
+                             yLabel: "test accuracy",
+                             series: [LineSeries(name: "distilled", x: temperatures.map(Double.init),
+                                                 y: Array(studentAccuracies.dropFirst()), markers: true),
+                                      LineSeries(name: "labels only", x: range, y: [hardAccuracy, hardAccuracy],
+                                                 dashed: true)],
+                             xScale: quick ? .linear : .logarithmic, yFormat: .percent(decimals: 0)),
+                    name: "distillation-temperature", caption: "Soft targets at each temperature against hard labels.")
+    }
     let parameterRatio = Double(teacherParameters) / Double(students[0].parameterCount)
     let distillationStory = bestDistilled > hardAccuracy
         ? "The soft targets carry what the labels do not: which wrong classes are nearly right."

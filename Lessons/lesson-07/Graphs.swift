@@ -39,7 +39,7 @@ func miniResNet(normalized: Bool, seed: UInt64) throws -> GraphModel {
     var x = graph.input("picture").through("stem", Conv2D(inputChannels: 1, outputChannels: 24, kernelSize: 3,
                                                            padding: .same, useBias: !normalized, seed: seed))
     if normalized { x = x.through("stem.bn", BatchNorm(featureCount: 24)) }
-    x = x.through("stem.relu", relu).through("stem.pool") { maxPool2d($0, size: 2) }          // 14×14×24
+    x = x.through("stem.relu", relu).through("stem.pool", MaxPool2D(size: 2))          // 14×14×24
     for (index, (from, to, stride)) in [(24, 24, 1), (24, 40, 2), (40, 64, 2)].enumerated() {
         x = residualBlock(x, "block\(index + 1)", from: from, to: to, stride: stride, normalized: normalized,
                           in: graph, seed: seed + 10 * UInt64(index + 1))
@@ -49,11 +49,16 @@ func miniResNet(normalized: Bool, seed: UInt64) throws -> GraphModel {
 }
 // end listing
 
-/// One network trained in section 2: its curves and the test accuracy of three checkpoints.
-struct Run { let name: String; let model: any Layer; let history: History; let best, last, averaged: Double }
+// listing: trained-network
+/// One network trained from scratch: its curves and the test accuracy of three of its checkpoints.
+struct TrainedNetwork {
+    let name: String, model: any Layer, history: History
+    let best, last, averaged: Double    // best epoch on validation, last epoch, SWA average
+}
+// end listing
 
 /// Sections 1–3; returns the three networks trained from scratch.
-func graphsAndResidualNetworks() -> [Run] {
+func graphsAndResidualNetworks() -> [TrainedNetwork] {
     // MARK: - Graphs
 
     book.section("Models are graphs")
@@ -68,7 +73,7 @@ func graphsAndResidualNetworks() -> [Run] {
         let graph = GraphBuilder()
         let picture = graph.input("picture"), ratio = graph.input("aspect ratio")
         let seen = picture.through("conv1", Conv2D(inputChannels: 1, outputChannels: 8, kernelSize: 3, padding: .same))
-            .through("relu1", relu).through("pool1") { maxPool2d($0, size: 2) }
+            .through("relu1", relu).through("pool1", MaxPool2D(size: 2))
             .through("conv2", Conv2D(inputChannels: 8, outputChannels: 16, kernelSize: 3, padding: .same, seed: 1))
             .through("relu2", relu).through("pool2", globalAveragePool)
         let side = ratio.through("side", Dense(inputSize: 1, outputSize: 4, seed: 2)).through("relu3", relu)
@@ -129,7 +134,8 @@ func graphsAndResidualNetworks() -> [Run] {
         \(epochs) epochs with Adam at 10⁻³; we keep the best epoch by validation accuracy, the last epoch, and the \
         average of the last third of the epochs' weights (for the next section).
         """)
-    let runs = book.cell { () throws -> [Run] in
+    book.listing("trained-network")
+    let runs = book.cell { () throws -> [TrainedNetwork] in
         let models: [(String, any Layer)] = [("plain CNN", plainCNN(seed: book.seed)),
                                              ("mini-ResNet", try miniResNet(normalized: true, seed: book.seed)),
                                              ("mini-ResNet, no BatchNorm",
@@ -151,19 +157,24 @@ func graphsAndResidualNetworks() -> [Run] {
             let last = trainer.evaluate(test).accuracy
             try model.load(bestWeights)
             print("\(name): test accuracy \(best.formatted(.percent(1))), epoch \(history.restoredEpoch ?? epochs)")
-            return Run(name: name, model: model, history: history, best: best, last: last, averaged: averaged)
+            return TrainedNetwork(name: name, model: model, history: history, best: best, last: last,
+                                  averaged: averaged)
         }
     }
+    book.cell {
+        book.figure(LinePlot(title: "Training loss", xLabel: "epoch", yLabel: "cross-entropy",
+                             series: runs.map { LineSeries(name: $0.name, values: $0.history.values(of: .loss)) }),
+                    name: "training-loss", caption: "What BatchNorm buys in convergence: one network with and without.")
+        book.figure(LinePlot(title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy",
+                             series: runs.map { LineSeries(name: $0.name,
+                                                           values: $0.history.values(of: .validationAccuracy)) },
+                             yRange: 0...1, yFormat: .percent(decimals: 0)),
+                    name: "validation-accuracy", caption: "Validation accuracy per epoch of the three networks.")
+    }
     let (plain, resNet, unnormalized) = (runs[0], runs[1], runs[2])
-    book.figure(LinePlot(title: "Training loss", xLabel: "epoch", yLabel: "cross-entropy",
-                         series: runs.map { LineSeries(name: $0.name, values: $0.history.values(of: .loss)) }),
-                name: "training-loss", caption: "What BatchNorm buys in convergence: one network with and without.")
-    book.figure(LinePlot(title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy",
-                         series: runs.map { LineSeries(name: $0.name,
-                                                       values: $0.history.values(of: .validationAccuracy)) },
-                         yRange: 0...1, yFormat: .percent(decimals: 0)),
-                name: "validation-accuracy", caption: "Validation accuracy per epoch of the three networks.")
-    func lossAfter(_ run: Run, epoch: Int) -> String { run.history.values(of: .loss)[epoch - 1].formatted(.fixed(2)) }
+    func lossAfter(_ run: TrainedNetwork, epoch: Int) -> String {
+        run.history.values(of: .loss)[epoch - 1].formatted(.fixed(2))
+    }
     let verdict = resNet.best > plain.best ? "beats" : "does not beat"
     book.prose("""
         Test accuracy: plain CNN \(plain.best.formatted(.percent(1))), mini-ResNet \
@@ -183,10 +194,13 @@ func graphsAndResidualNetworks() -> [Run] {
         middle. Averaged BatchNorm statistics do not belong to averaged weights, so they are recomputed with one pass \
         over the training pictures (`recomputeBatchNormStatistics`).
         """)
-    book.table(headers: ["model", "best epoch", "last epoch", "SWA (last third)"],
-               rows: runs.map { [$0.name, $0.best.formatted(.percent(1)), $0.last.formatted(.percent(1)),
-                                 $0.averaged.formatted(.percent(1))] }, caption: "Test accuracy of three checkpoints")
-    let swaWins = runs.filter { $0.averaged > $0.last }.count
+    let swaWins = book.cell { () -> Int in
+        book.table(headers: ["model", "best epoch", "last epoch", "SWA (last third)"],
+                   rows: runs.map { [$0.name, $0.best.formatted(.percent(1)), $0.last.formatted(.percent(1)),
+                                     $0.averaged.formatted(.percent(1))] },
+                   caption: "Test accuracy of three checkpoints")
+        return runs.filter { $0.averaged > $0.last }.count
+    }
     book.prose("""
         SWA beats the last epoch for \(swaWins) of the 3 networks. The best epoch was chosen on validation pictures, \
         which costs a held-out set and a snapshot per improvement; SWA needs neither, only a running mean.

@@ -16,10 +16,18 @@ book.prose("""
     Fashion-MNIST: \(perClass) training pictures per class, 28×28 gray.
     """)
 let (training, testing) = book.cell { (try FashionMNIST.load(.training), try FashionMNIST.load(.test)) }
-let chosen = balancedSample(labels: training.labels, perClass: perClass, seed: book.seed)
-let held = balancedSample(labels: training.labels, perClass: quick ? 5 : 10,
-                          from: Array(Set(training.labels.indices).subtracting(chosen)).sorted(), seed: book.seed + 1)
-let tested = balancedSample(labels: testing.labels, perClass: quick ? 20 : 50, seed: book.seed + 2)
+book.prose("""
+    The validation pictures are drawn from what the training sample left, so the two never overlap; the test \
+    pictures come from the official test file.
+    """)
+let (chosen, held, tested) = book.cell { () -> ([Int], [Int], [Int]) in
+    let chosen = balancedSample(labels: training.labels, perClass: perClass, seed: book.seed)
+    let unused = Array(Set(training.labels.indices).subtracting(chosen)).sorted()
+    let held = balancedSample(labels: training.labels, perClass: quick ? 5 : 10, from: unused, seed: book.seed + 1)
+    let tested = balancedSample(labels: testing.labels, perClass: quick ? 20 : 50, seed: book.seed + 2)
+    print("pictures: \(chosen.count) training, \(held.count) validation, \(tested.count) test")
+    return (chosen, held, tested)
+}
 let (train, validation, test) = (training.nativeTensors(at: chosen), training.nativeTensors(at: held),
                                  testing.nativeTensors(at: tested))
 

@@ -16,6 +16,22 @@ private func expectFailure(_ path: String, _ expected: ImageError,
     }
 }
 
+/// Expects `bytes`, written as `name`, to fail to decode as corrupt, with the file's path in the error.
+private func expectCorrupt(_ bytes: [UInt8], named name: String, sourceLocation: SourceLocation = #_sourceLocation)
+    throws {
+    let path = try TestPaths.write(bytes, named: name)
+    do {
+        _ = try Image(contentsOf: path)
+        Issue.record("decoded noise", sourceLocation: sourceLocation)
+    } catch {
+        guard case .corrupt(let reportedPath, _) = error else {
+            Issue.record("got \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(reportedPath == path, sourceLocation: sourceLocation)
+    }
+}
+
 @Test("a PNG cut in half is reported as truncated")
 func truncatedPNG() throws {
     let bytes = try TestPaths.bytes(of: try TestPaths.photo("chelsea.png"))
@@ -38,28 +54,14 @@ func randomBytes() throws {
 
 @Test("random bytes after a PNG signature are corrupt")
 func pngSignatureThenNoise() throws {
-    let bytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + pseudoRandomBytes(count: 4096, seed: 2)
-    let path = try TestPaths.write(bytes, named: "noise.png")
-    do {
-        _ = try Image(contentsOf: path)
-        Issue.record("decoded noise")
-    } catch {
-        guard case .corrupt(let reportedPath, _) = error else { Issue.record("got \(error)"); return }
-        #expect(reportedPath == path)
-    }
+    try expectCorrupt([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + pseudoRandomBytes(count: 4096, seed: 2),
+                      named: "noise.png")
 }
 
 @Test("random bytes after a JPEG marker are corrupt")
 func jpegMarkerThenNoise() throws {
-    let bytes = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + pseudoRandomBytes(count: 4096, seed: 3)
-    let path = try TestPaths.write(bytes, named: "noise-after-marker.jpg")
-    do {
-        _ = try Image(contentsOf: path)
-        Issue.record("decoded noise")
-    } catch {
-        guard case .corrupt(let reportedPath, _) = error else { Issue.record("got \(error)"); return }
-        #expect(reportedPath == path)
-    }
+    try expectCorrupt([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + pseudoRandomBytes(count: 4096, seed: 3),
+                      named: "noise-after-marker.jpg")
 }
 
 @Test("an empty file is reported as empty")

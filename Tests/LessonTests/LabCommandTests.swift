@@ -13,23 +13,8 @@ enum LabRunner {
 
     /// Runs `.build/debug/lab <arguments>` from the package root and waits for it.
     static func run(_ arguments: [String]) throws -> Run {
-        let executable = LessonRunner.packageRoot.appendingPathComponent(".build/debug/lab")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw LessonTestError("\(executable.path) is not built; run `swift build` first (Scripts/test does)")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = LessonRunner.packageRoot
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   errors: String(decoding: errors, as: UTF8.self))
+        let (status, output, errors) = try LessonRunner.runBuilt("lab", arguments)
+        return Run(status: status, output: output, errors: errors)
     }
 
     /// A fresh path in the temporary folder.

@@ -38,7 +38,7 @@ struct Lesson02Tests {
         #expect(transfer > mlp, "transfer \(transfer) vs MLP \(mlp)")
         #expect(transfer > 0.5, "a linear head on Lite0 features should be far above chance (10%)")
         #expect(number("chance_accuracy") == 0.1, "ten classes")
-        #expect(report.metrics["test_nearest_neighbour_agreement"]?.number ?? 0 > 0.5)
+        #expect(report.metrics["test_nearest_neighbor_agreement"]?.number ?? 0 > 0.5)
         // The backbones: parameters counted from the built models, a time measured, an accuracy above chance.
         let parameters = ["lite0", "lite1", "lite2"].compactMap { number("backbone_\($0)_parameters") }
         #expect(parameters == [4_652_008, 5_416_680, 6_092_072], "\(parameters)")

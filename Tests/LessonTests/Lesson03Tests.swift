@@ -30,7 +30,7 @@ struct Lesson03Tests {
             #expect(number(key).map { (0...1).contains($0) } == true, "\(key)")
         }
         #expect(report.metrics["batchnorm_statistics_kept"] == .flag(true), "frozen BatchNorm must not drift")
-        for figure in ["recipes.png", "fine-tuning-curves.png", "regularisation.png", "optimizers-loss.png",
+        for figure in ["recipes.png", "fine-tuning-curves.png", "regularization.png", "optimizers-loss.png",
                        "schedules.png"] {
             #expect(report.figures.contains(figure), "missing \(figure) in metrics.json")
         }

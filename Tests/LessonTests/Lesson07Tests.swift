@@ -42,5 +42,13 @@ struct Lesson07Tests {
             #expect(run.fileExists(figure) && report.figures.contains(figure), "\(figure)")
         }
         #expect(run.fileExists("index.html"))
+        // What the lesson teaches is on the page: the split, the listed models, and the cells that train them.
+        let page = try String(contentsOf: run.directory.appendingPathComponent("index.html"), encoding: .utf8)
+        let text = page.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        for shown in ["balancedSample(labels: training.labels", "func residualBlock(", "func miniResNet(",
+                      "struct TrainedNetwork", "recomputeBatchNormStatistics(of: model", "distillationLoss(studentLogits:",
+                      "accumulating.accumulationSteps = 4", "book.figure(BarChart("] {
+            #expect(text.contains(shown), "the page shows \(shown)")
+        }
     }
 }

@@ -30,14 +30,23 @@ enum LessonRunner {
 
     /// Runs `.build/debug/<lesson> --quick --out <temporary folder> <arguments>` and waits for it.
     static func run(_ lesson: String, _ arguments: [String] = ["--quick"]) throws -> Run {
-        let executable = packageRoot.appendingPathComponent(".build/debug/\(lesson)")
+        let out = FileManager.default.temporaryDirectory
+            .appendingPathComponent("transferlab-\(lesson)-\(UUID().uuidString)")
+        let (status, output, errors) = try runBuilt(lesson, arguments + ["--out", out.path])
+        return Run(status: status, output: output, errors: errors, directory: out.appendingPathComponent(lesson))
+    }
+
+    /// Runs the built executable `.build/debug/<product>` with `arguments` from the package root and waits for it:
+    /// its exit status, standard output and standard error.
+    static func runBuilt(_ product: String, _ arguments: [String]) throws
+        -> (status: Int32, output: String, errors: String) {
+        let executable = packageRoot.appendingPathComponent(".build/debug/\(product)")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw LessonTestError("\(executable.path) is not built; run `swift build` first (Scripts/test does)")
         }
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("transferlab-\(lesson)-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments + ["--out", out.path]
+        process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
@@ -47,8 +56,8 @@ enum LessonRunner {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   errors: String(decoding: errors, as: UTF8.self), directory: out.appendingPathComponent(lesson))
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self),
+                String(decoding: errors, as: UTF8.self))
     }
 }
 

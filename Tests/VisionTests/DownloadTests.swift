@@ -98,6 +98,26 @@ struct DownloadTests {
         try body(server, served, target)
     }
 
+    /// Packs `records` (CIFAR-10's binary format, 3073 bytes each) into `served/cifar-10-binary.tar.gz`, laid out as
+    /// the real archive (`cifar-10-batches-bin/data_batch_1.bin`), and returns the archive's bytes.
+    @discardableResult
+    private func servedCIFARArchive(records: [UInt8], in served: URL) throws -> Data {
+        let folder = served.appendingPathComponent("cifar-10-batches-bin")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(records).write(to: folder.appendingPathComponent("data_batch_1.bin"))
+        try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+        return try Data(contentsOf: served.appendingPathComponent("cifar-10-binary.tar.gz"))
+    }
+
+    /// CIFAR-10's download pointed at an archive of `records` on `server`, with the archive's size and SHA-256.
+    private func servedCIFAR(records: [UInt8], on server: LocalServer, in served: URL) throws -> DatasetDownload {
+        let archive = try servedCIFARArchive(records: records, in: served)
+        var download = DatasetDownload.cifar10
+        download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"),
+                                     size: Int64(archive.count), sha256: SHA256.hexDigest(of: archive))]
+        return download
+    }
+
     @Test("a download is verified, reports progress and is skipped when already there")
     func downloadAndSkip() throws {
         try withServer { server, _, target in
@@ -181,18 +201,10 @@ struct DownloadTests {
     func cifarEndToEnd() throws {
         try withServer { server, served, target in
             // A miniature cifar-10-binary.tar.gz: two records in data_batch_1.bin.
-            let folder = served.appendingPathComponent("cifar-10-batches-bin")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             var records = [UInt8](repeating: 10, count: 2 * 3073)
             records[0] = 3
             records[3073] = 8
-            try Data(records).write(to: folder.appendingPathComponent("data_batch_1.bin"))
-            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
-            let archive = try Data(contentsOf: served.appendingPathComponent("cifar-10-binary.tar.gz"))
-
-            var download = DatasetDownload.cifar10
-            download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"),
-                                         size: Int64(archive.count), sha256: SHA256.hexDigest(of: archive))]
+            var download = try servedCIFAR(records: records, on: server, in: served)
             let dataset = try download.load(in: target) { $0.stallTimeout = 10 }
             #expect(dataset.labels == [3, 8])
             #expect(dataset.classNames[3] == "cat")
@@ -207,17 +219,10 @@ struct DownloadTests {
     func lessonDatasetDownload() throws {
         try withServer { server, served, target in
             // A miniature cifar-10-binary.tar.gz: three 32×32 records of each of the ten classes.
-            let folder = served.appendingPathComponent("cifar-10-batches-bin")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let records = (0..<30).flatMap { index in
                 [UInt8(index % 10)] + [UInt8](repeating: UInt8(index * 8), count: 3072)
             }
-            try Data(records).write(to: folder.appendingPathComponent("data_batch_1.bin"))
-            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
-            let archive = try Data(contentsOf: served.appendingPathComponent("cifar-10-binary.tar.gz"))
-            var download = DatasetDownload.cifar10
-            download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"),
-                                         size: Int64(archive.count), sha256: SHA256.hexDigest(of: archive))]
+            var download = try servedCIFAR(records: records, on: server, in: served)
             #expect(LessonDataset(argument: "cifar10") == .download(.cifar10), "the name the command line uses")
             let (training, test) = try LessonDataset.download(download).load(
                 trainingPerClass: 2, testPerClass: 1, side: 16, seed: 0, downloads: target) { $0.stallTimeout = 10 }
@@ -237,10 +242,7 @@ struct DownloadTests {
     @Test("an archive without a published sum has its SHA-256 recorded on first download and checked after")
     func recordedDigest() throws {
         try withServer { server, served, target in
-            let folder = served.appendingPathComponent("cifar-10-batches-bin")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data([UInt8](repeating: 1, count: 3073)).write(to: folder.appendingPathComponent("data_batch_1.bin"))
-            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+            try servedCIFARArchive(records: [UInt8](repeating: 1, count: 3073), in: served)
             var download = DatasetDownload.cifar10
             download.files = [RemoteFile(url: server.url("files", "cifar-10-binary.tar.gz"))]    // no size, no sum
             let root = try download.prepare(in: target) { $0.stallTimeout = 10 }
@@ -250,8 +252,7 @@ struct DownloadTests {
             // The archive changes on the server; a fresh download no longer matches what was recorded.
             try FileManager.default.removeItem(at: archive)
             try FileManager.default.removeItem(at: root.appendingPathComponent("cifar-10-batches-bin"))
-            try Data([UInt8](repeating: 2, count: 3073)).write(to: folder.appendingPathComponent("data_batch_1.bin"))
-            try run(["tar", "-czf", "cifar-10-binary.tar.gz", "cifar-10-batches-bin"], in: served)
+            try servedCIFARArchive(records: [UInt8](repeating: 2, count: 3073), in: served)
             #expect(throws: DownloadError.self) { _ = try download.prepare(in: target) { $0.stallTimeout = 10 } }
         }
     }

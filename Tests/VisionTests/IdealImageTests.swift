@@ -1,5 +1,5 @@
 // The pieces of an ideal-image search: the resampling op and the random transform (gradients by Engine's
-// `checkGradient`, geometry by hand), the Fourier parameterisation (a single frequency gives the cosine the inverse
+// `checkGradient`, geometry by hand), the Fourier parameterization (a single frequency gives the cosine the inverse
 // DFT promises), settings that name what is wrong, and a short search on the real Lite0 with NN's Adam.
 
 import Engine
@@ -41,7 +41,7 @@ struct ResamplingTests {
         #expect((resampling.sourceHeight, resampling.outputHeight) == (20, 20))
     }
 
-    @Test("padding then an integer jitter is an exact shift with grey where the pad shows")
+    @Test("padding then an integer jitter is an exact shift with gray where the pad shows")
     func padAndJitterShift() {
         let x = Tensor.random(uniform: [1, 6, 7, 3], seed: 3)
         var generator = SeededGenerator(seed: 1)
@@ -75,7 +75,7 @@ struct ResamplingTests {
     }
 }
 
-@Suite("Image parameterisations")
+@Suite("Image parameterizations")
 struct ParameterizationTests {
     @Test("one Fourier coefficient gives the cosine of its frequency, scaled by 1/f, /S and /4")
     func singleFrequency() {
@@ -95,7 +95,7 @@ struct ParameterizationTests {
         }
     }
 
-    @Test("the gradient from the spectrum through colour mixing and sigmoid matches finite differences")
+    @Test("the gradient from the spectrum through color mixing and sigmoid matches finite differences")
     func fourierGradient() {
         let image = ParameterizedImage(.fourier, size: 8, seed: 1)
         let spectrum = Tensor.random(normal: image.parameter.shape, standardDeviation: 0.5, seed: 4)

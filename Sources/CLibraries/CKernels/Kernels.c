@@ -63,7 +63,7 @@ TARGET static void pixel(const float *window, const float *weights, const float 
     }
 }
 
-/// Four neighbouring output pixels whose windows lie inside the image columns (rows clipped to [ky0, ky1)).
+/// Four neighboring output pixels whose windows lie inside the image columns (rows clipped to [ky0, ky1)).
 TARGET static void fourPixels(const float *window, const float *weights, const float *bias, const float *residual,
                               float *out, const TLDepthwiseGeometry *g, long ky0, long ky1, int clampToSix) {
     const long c = g->channels, w = g->width, kw = g->kernelWidth, step = g->stride * c;

@@ -153,7 +153,7 @@ extension Lesson04 {
         guard validationAccuracy >= plainValidation - validationSlack else {
             throw CheckFailure(
                 input: input, expected: "validation accuracy ≥ \(percent(plainValidation - validationSlack))", got: got,
-                detail: "the gap shrank because the network learnt less, not because it generalises better")
+                detail: "the gap shrank because the network learned less, not because it generalizes better")
         }
     }
 

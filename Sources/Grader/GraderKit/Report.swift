@@ -116,7 +116,7 @@ public struct Summary: Codable, Equatable, Sendable {
     }
 }
 
-/// Everything one grading run found: what `--json` prints (documented in docs/EXERCISES.md).
+/// Everything one grading run found: what `--json` prints (documented in README.md, section "`--json`").
 public struct GradeReport: Codable, Equatable, Sendable {
     /// Bumped when a field changes meaning.
     public var version = 1

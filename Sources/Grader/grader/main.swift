@@ -8,7 +8,7 @@ import Foundation
 import GraderChecks
 import GraderKit
 
-/// `swift run grader`: grades the exercises (see docs/EXERCISES.md).
+/// `swift run grader`: grades the exercises (see README.md, "Exercises").
 @main
 struct GraderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +23,7 @@ struct GraderCommand: ParsableCommand {
               swift run grader --all                grade every lesson (same as no lesson)
               swift run grader --hint cutout        reveal the next hint of an exercise
               swift run grader --watch lesson-04    grade again each time you save
-              swift run grader --json lesson-04     results as JSON (format: docs/EXERCISES.md)
+              swift run grader --json lesson-04     results as JSON (format: README.md, "--json")
               swift run grader --solutions --all    grade the reference Solutions/ (authors' self-check)
             """)
 

@@ -23,12 +23,12 @@ public enum IdealImageError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// What a search maximises about the target class.
+/// What a search maximizes about the target class.
 public enum IdealImageObjective: String, Sendable, Equatable, CaseIterable {
-    /// Minimise cross-entropy, −log p(target): once the network is sure, the gradient mostly pushes the other
+    /// Minimize cross-entropy, −log p(target): once the network is sure, the gradient mostly pushes the other
     /// classes down, and it fades as p → 1.
     case crossEntropy = "cross-entropy"
-    /// Maximise the target's logit (lucid's and lucent's class objective, the pre-softmax activation): the
+    /// Maximize the target's logit (lucid's and lucent's class objective, the pre-softmax activation): the
     /// evidence for the class keeps growing, whatever the other classes do.
     case logit
 }
@@ -68,7 +68,7 @@ public struct IdealImageStep: Sendable, Equatable, Codable {
     public var logit: Float
     /// `totalVariation(_:)` of the picture itself.
     public var totalVariation: Float
-    /// The objective's loss (cross-entropy or −logit) + weight · totalVariation: what the steps minimise.
+    /// The objective's loss (cross-entropy or −logit) + weight · totalVariation: what the steps minimize.
     public var loss: Float
 }
 
@@ -101,7 +101,7 @@ public struct IdealImageResult: Sendable {
 /// try Data(result.image.pngData()).write(to: URL(fileURLWithPath: "siamese.png"))
 /// ```
 public struct IdealImageSearch: Sendable {
-    /// The ImageNet class index to maximise.
+    /// The ImageNet class index to maximize.
     public var targetClass: Int
     /// The number of gradient steps.
     public var steps: Int
@@ -115,7 +115,7 @@ public struct IdealImageSearch: Sendable {
     public var transform: RandomTransform
     /// How many transformed copies the network sees per step (their losses are averaged).
     public var copies: Int
-    /// What is maximised about the target: its logit or its log-probability.
+    /// What is maximized about the target: its logit or its log-probability.
     public var objective: IdealImageObjective
     /// The weight of `totalVariation(_:)` in the loss; 0 is plain cross-entropy.
     public var totalVariationWeight: Float

@@ -10,7 +10,7 @@ import Engine
 import Foundation
 import NN
 
-/// How the learnt values become a picture.
+/// How the learned values become a picture.
 public struct ImageParameterization: Sendable, Equatable {
     /// What the parameter tensor holds.
     public enum Basis: Sendable, Equatable {
@@ -66,7 +66,7 @@ public struct ImageParameterization: Sendable, Equatable {
     }
 }
 
-/// A picture made from a learnt parameter through an `ImageParameterization`.
+/// A picture made from a learned parameter through an `ImageParameterization`.
 ///
 /// ```swift
 /// let image = ParameterizedImage(.fourier, size: 224, seed: 1)
@@ -77,7 +77,7 @@ public final class ParameterizedImage {
     public let parameterization: ImageParameterization
     /// The side of the square picture.
     public let size: Int
-    /// The learnt values: what an optimizer updates.
+    /// The learned values: what an optimizer updates.
     public let parameter: Parameter
     private let fourier: FourierSynthesis?
 

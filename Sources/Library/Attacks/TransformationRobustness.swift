@@ -15,7 +15,7 @@ public enum GeometricStep: Sendable, Equatable {
     case jitter(Int)
     /// Zoom by a factor drawn from these values (the size follows: ⌊factor·size⌋).
     case scale([Double])
-    /// Rotate about the centre by an angle in degrees drawn from these values.
+    /// Rotate about the center by an angle in degrees drawn from these values.
     case rotate([Double])
     /// Resize to a square of this side (bilinear, corners aligned as `nn.Upsample(align_corners=True)`).
     case resize(Int)
@@ -43,7 +43,7 @@ public struct RandomTransform: Sendable, Equatable {
     /// No change at all.
     public static let identity = RandomTransform([])
 
-    /// lucid's standard transforms: pad 12 (grey), jitter 8, scale 0.90…1.10 in steps of 0.02, rotate −10…10°
+    /// lucid's standard transforms: pad 12 (gray), jitter 8, scale 0.90…1.10 in steps of 0.02, rotate −10…10°
     /// (0° five extra times), jitter 4. `IdealImageSearch` resizes the result back to the network's input.
     public static let standard = standard(zoom: 0.9...1.1)
 
@@ -74,7 +74,7 @@ public struct RandomTransform: Sendable, Equatable {
         }
     }
 
-    /// One random realisation for a `height`×`width` picture: every step is an affine map of pixel coordinates, so
+    /// One random realization for a `height`×`width` picture: every step is an affine map of pixel coordinates, so
     /// the whole pipeline composes into one map and costs one bilinear resampling. (lucid interpolates at every
     /// scale, rotate and resize; each of those blurs the copy a little, so the finest patterns would get less
     /// gradient than the coarse ones, and each costs time.) Where the map reads outside the picture — the pad,
@@ -104,7 +104,7 @@ public struct RandomTransform: Sendable, Equatable {
                 inner = AffineMap(a: cosine, b: sine, c: -sine, d: cosine,
                                   tx: cx - cosine * cx - sine * cy, ty: cy + sine * cx - cosine * cy)
             case .resize(let side):
-                // Corners aligned: index i_out·(n_in − 1)/(n_out − 1), in centre coordinates.
+                // Corners aligned: index i_out·(n_in − 1)/(n_out − 1), in center coordinates.
                 let sx = side > 1 ? Double(size.width - 1) / Double(side - 1) : 1
                 let sy = side > 1 ? Double(size.height - 1) / Double(side - 1) : 1
                 inner = AffineMap(a: sx, b: 0, c: 0, d: sy, tx: 0.5 - 0.5 * sx, ty: 0.5 - 0.5 * sy)

@@ -18,19 +18,36 @@ public struct MixedBatch: Sendable {
     public var box: PixelBox?
 }
 
-/// Blends each image with a partner, x = λ·xᵢ + (1 − λ)·xⱼ, and the labels alike, with λ ~ Beta(α, α)
-/// (Zhang et al. 2018, "mixup"). Small α (0.2) mostly keeps one image dominant; α = 1 draws λ uniformly.
-public struct MixUp: Sendable {
-    /// The parameter of the Beta(α, α) distribution λ is drawn from.
-    public var alpha: Float
+/// A way of mixing each image of a batch with a partner, λ drawn from Beta(α, α): MixUp and CutMix.
+public protocol BatchMixing: Sendable {
+    /// The parameter of the Beta(α, α) distribution λ is drawn from (positive).
+    var alpha: Float { get }
+    /// The mixed batch, λ and the partners it used; `partners` nil draws a random permutation (as the papers do),
+    /// or give `partners[i]` explicitly, e.g. for a figure.
+    func mixed(_ batch: LabelledBatch, partners: [Int]?, using generator: inout SeededGenerator) -> MixedBatch
+}
 
-    public init(alpha: Float = 0.2) {
-        precondition(alpha > 0, "MixUp's alpha must be positive, got \(alpha)")
-        self.alpha = alpha
+extension BatchMixing {
+    /// The mixed batch, with random partners.
+    public func callAsFunction(_ batch: LabelledBatch, using generator: inout SeededGenerator) -> LabelledBatch {
+        mixed(batch, partners: nil, using: &generator).batch
     }
 
-    /// The mixed batch with λ and the partners it used; `partners` nil draws a random permutation (as the papers
-    /// do), or give `partners[i]` explicitly, e.g. for a figure.
+    /// `alpha`, after checking it is positive (a programmer error otherwise).
+    static func checkedAlpha(_ alpha: Float) -> Float {
+        precondition(alpha > 0, "\(Self.self)'s alpha must be positive, got \(alpha)")
+        return alpha
+    }
+}
+
+/// Blends each image with a partner, x = λ·xᵢ + (1 − λ)·xⱼ, and the labels alike, with λ ~ Beta(α, α)
+/// (Zhang et al. 2018, "mixup"). Small α (0.2) mostly keeps one image dominant; α = 1 draws λ uniformly.
+public struct MixUp: BatchMixing {
+    public var alpha: Float
+
+    public init(alpha: Float = 0.2) { self.alpha = Self.checkedAlpha(alpha) }
+
+    /// The mixed batch with λ and the partners it used (see `BatchMixing`).
     public func mixed(_ batch: LabelledBatch, partners: [Int]? = nil,
                       using generator: inout SeededGenerator) -> MixedBatch {
         let lambda = sampleBeta(alpha, alpha, using: &generator)
@@ -39,24 +56,15 @@ public struct MixUp: Sendable {
         return MixedBatch(batch: LabelledBatch(images: mix(batch.images), labels: mix(batch.labels)), lambda: lambda,
                           partners: partners)
     }
-
-    /// The mixed batch.
-    public func callAsFunction(_ batch: LabelledBatch, using generator: inout SeededGenerator) -> LabelledBatch {
-        mixed(batch, using: &generator).batch
-    }
 }
 
 /// Pastes a rectangle of a partner image into each image and mixes the labels by area (Yun et al. 2019,
 /// "CutMix"): with λ₀ ~ Beta(α, α) the box covers about 1 − λ₀ of the image; after cutting it to the image,
 /// λ = 1 − box area / image area exactly, so the label weights match the pixels.
-public struct CutMix: Sendable {
-    /// The parameter of the Beta(α, α) distribution λ is drawn from.
+public struct CutMix: BatchMixing {
     public var alpha: Float
 
-    public init(alpha: Float = 1) {
-        precondition(alpha > 0, "CutMix's alpha must be positive, got \(alpha)")
-        self.alpha = alpha
-    }
+    public init(alpha: Float = 1) { self.alpha = Self.checkedAlpha(alpha) }
 
     /// The mixed batch with λ (from the box actually pasted), the partners and the box; `partners` as for MixUp.
     public func mixed(_ batch: LabelledBatch, partners: [Int]? = nil,
@@ -83,11 +91,6 @@ public struct CutMix: Sendable {
         let labels = lambda * batch.labels + (1 - lambda) * gathered(batch.labels, rows: partners)
         return MixedBatch(batch: LabelledBatch(images: Tensor(shape: batch.images.shape, scalars: pixels),
                                                labels: labels), lambda: lambda, partners: partners, box: box)
-    }
-
-    /// The mixed batch.
-    public func callAsFunction(_ batch: LabelledBatch, using generator: inout SeededGenerator) -> LabelledBatch {
-        mixed(batch, using: &generator).batch
     }
 }
 

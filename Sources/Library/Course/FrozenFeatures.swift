@@ -46,13 +46,19 @@ extension EfficientNetLite {
     /// The milliseconds per picture the pooled features of `batch` (`[N, S, S, 3]`) take on this machine: the
     /// fastest of `runs` runs, as Python's `timeit` reports, in inference mode without gradients.
     public func millisecondsPerPicture(_ batch: Tensor, runs: Int = 3) -> Double {
-        let seconds = (0..<max(runs, 1)).map { _ in
-            let start = Date()
-            _ = withLearningPhase(.inference) { withoutGradients { features(batch) } }
-            return Date().timeIntervalSince(start)
-        }
-        return seconds.min()! * 1000 / Double(batch.shape[0])
+        Course.millisecondsPerPicture(batch, runs: runs) { features($0) }
     }
+}
+
+/// The milliseconds per picture `forward` takes on `batch` (pictures along the first axis) on this machine: the
+/// fastest of `runs` runs, as Python's `timeit` reports, in inference mode without gradients.
+public func millisecondsPerPicture(_ batch: Tensor, runs: Int = 3, _ forward: (Tensor) -> Tensor) -> Double {
+    let seconds = (0..<max(runs, 1)).map { _ in
+        let start = Date()
+        _ = withLearningPhase(.inference) { withoutGradients { forward(batch) } }
+        return Date().timeIntervalSince(start)
+    }
+    return seconds.min()! * 1000 / Double(max(batch.shape[0], 1))
 }
 
 extension Evaluation {

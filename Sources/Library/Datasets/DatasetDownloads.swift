@@ -132,7 +132,7 @@ public struct DatasetDownload: Sendable, Equatable {
     }
 }
 
-/// The Oxford-IIIT Pet images folder: files named `<Breed_Name>_<number>.jpg`; cat breeds are capitalised.
+/// The Oxford-IIIT Pet images folder: files named `<Breed_Name>_<number>.jpg`; cat breeds are capitalized.
 public enum OxfordPets {
     /// The dataset of the `images` folder, one class per breed (37), sorted by name.
     public static func load(_ folder: String) throws -> FileImageDataset {

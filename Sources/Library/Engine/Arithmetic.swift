@@ -25,13 +25,13 @@ func broadcastValues(_ a: Tensor, _ b: Tensor, _ op: BinaryOperator) -> Tensor {
     return Tensor(shape: shape, scalars: values)
 }
 
-/// out = f(x, y) along `loop`. Inner loops are specialised on unit/zero strides so they vectorise; `f` is a
+/// out = f(x, y) along `loop`. Inner loops are specialized on unit/zero strides so they vectorize; `f` is a
 /// literal at each call site above and inlined (it must stay in this file to be, see `StridedLoop.Rows`).
 @inline(__always)
 private func combine(_ loop: StridedLoop, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
                      _ out: UnsafeMutableBufferPointer<Float>, _ f: (Float, Float) -> Float) {
     let n = loop.rowLength, sa = loop.rowStrideA, sb = loop.rowStrideB
-    // Row pointers rather than `out[o + k]`: the overflow check on `o + k` would stop vectorisation.
+    // Row pointers rather than `out[o + k]`: the overflow check on `o + k` would stop vectorization.
     for (o, i, j) in loop {
         let (out, x, y) = (out.baseAddress! + o, x.baseAddress! + i, y.baseAddress! + j)
         if sa == 1 && sb == 1 {

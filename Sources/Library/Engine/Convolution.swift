@@ -3,7 +3,7 @@
 // Three kernels, chosen by shape:
 // - pointwise (1x1, stride 1, no padding, groups 1): the NHWC buffer already is a [N·H·W, C] matrix, so the
 //   convolution is one matrix product with the [O, C] filter (Pointwise.swift).
-// - depthwise (groups == in == out): a direct loop, vectorised over contiguous channels (Depthwise.swift).
+// - depthwise (groups == in == out): a direct loop, vectorized over contiguous channels (Depthwise.swift).
 // - everything else: im2col per chunk of images and group, then sgemm; backward via sgemm and col2im.
 // The filter is rearranged once per call to [O, kh, kw, C/groups] so each output channel's weights are one row
 // matching the im2col column order (ky, kx, c).

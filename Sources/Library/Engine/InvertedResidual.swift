@@ -63,7 +63,7 @@ public struct InvertedResidualWeights: Sendable {
 
     /// Whether running the block a few rows at a time pays for `inputShape` `[N, H, W, C]`: when the expanded
     /// activation of the whole batch (or the depthwise output, without an expansion) is larger than L2 (1 MB and
-    /// more); below that the layer-by-layer pass keeps it in cache anyway and parallelises more finely.
+    /// more); below that the layer-by-layer pass keeps it in cache anyway and parallelizes more finely.
     public func fusesRows(for inputShape: [Int]) -> Bool {
         inputShape.count == 4 && inputShape[0] * inputShape[1] * inputShape[2] * expandedChannels * 4 >= 1 << 20
     }

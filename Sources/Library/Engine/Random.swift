@@ -25,7 +25,7 @@ extension Tensor {
     /// A tensor of samples drawn uniformly from `range` (PyTorch: `torch.empty(shape).uniform_(a, b)`).
     public static func random(uniform shape: [Int], in range: ClosedRange<Float> = 0...1,
                               using generator: inout some RandomNumberGenerator) -> Tensor {
-        // A concrete generator forked from the caller's keeps the loop specialised: through a generic
+        // A concrete generator forked from the caller's keeps the loop specialized: through a generic
         // generator each sample costs a microsecond, and VGG16 has 138 M of them.
         var source = SeededGenerator(seed: generator.next())
         let (lower, width) = (range.lowerBound, range.upperBound - range.lowerBound)

@@ -4,7 +4,7 @@
 // - Storage is contiguous, row-major Float32 (`[Float]`, so copy-on-write comes for free: copies share the buffer
 //   until one of them is written).
 // - Image activations are channels-last, NHWC `[N, H, W, C]`: a 1x1 convolution is then a single sgemm on the
-//   buffer, and depthwise loops run over C contiguously (vectorised).
+//   buffer, and depthwise loops run over C contiguously (vectorized).
 // - Convolution filters stay in PyTorch layout `[out, in/groups, kh, kw]`, so checkpoints load by name with
 //   identical shapes; `conv2d` rearranges the (small) filter internally.
 // - A tensor carries a `GradientNode` only when some input required gradients (see Autodiff.swift), so inference

@@ -113,7 +113,7 @@ public final class Trainer {
         }
         let parameters = model.trainableParameters
         guard !parameters.isEmpty else { throw TrainingError.nothingTrainable }
-        let penalised = Regularization.penalizedParameters(of: parameters)
+        let penalized = Regularization.penalizedParameters(of: parameters)
         var generator = SeededGenerator(seed: seed)
         var transformGenerator = SeededGenerator(seed: seed &+ 1)
         let context = TrainingContext(model: model, optimizer: optimizer, history: History())
@@ -130,7 +130,7 @@ public final class Trainer {
                     let logits = model(batch.inputs)
                     var total = self.batchLoss?(logits, batch)
                         ?? batch.targets.map { softLoss(logits, $0) } ?? loss(logits, batch.labels)
-                    if let regularization { total = total + regularization.penalty(on: penalised) }
+                    if let regularization { total = total + regularization.penalty(on: penalized) }
                     optimizer.accumulate(total.gradients(for: parameters.map(\.value)), for: parameters)
                     let hits = zip(logits.argmax(), batch.labels).filter { $0 == $1 }.count
                     return (Double(total.scalar), hits)

@@ -12,19 +12,7 @@ struct HTMLReport {
 
     func page() -> String {
         let fullTitle = (lesson.map { "Lesson \($0) · " } ?? "") + title
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(fullTitle))</title>
-            <style>
-            \(HTMLStyle.css)
-            </style>
-            </head>
-            <body>
-            <main>
+        var html = HTMLStyle.pageStart(title: fullTitle) + """
             <nav class="crumbs"><a href="../index.html">← All lessons</a></nav>
             <header>
 
@@ -153,19 +141,7 @@ enum LessonIndex {
             items += "</span><span class=\"title\">\(HTML.escape(title))</span>"
             items += "<span class=\"info\">\(HTML.escape(info.joined(separator: " · ")))</span></a></li>\n"
         }
-        let html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>TransferLab lessons</title>
-            <style>
-            \(HTMLStyle.css)
-            </style>
-            </head>
-            <body>
-            <main>
+        let html = HTMLStyle.pageStart(title: "TransferLab lessons") + """
             <header><p class="kicker">TransferLab</p><h1>Lessons</h1>
             <p class="meta"><span>Pretrained CNNs and transfer learning, computed for real in Swift</span></p></header>
             <ul class="lessons">

@@ -1,5 +1,25 @@
 /// The stylesheet inlined in every page: system fonts, no network.
 enum HTMLStyle {
+    /// Every page's start, up to and including `<main>` and a line break: doctype, metadata, `title` (escaped)
+    /// and the inlined stylesheet.
+    static func pageStart(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTML.escape(title))</title>
+        <style>
+        \(css)
+        </style>
+        </head>
+        <body>
+        <main>
+
+        """
+    }
+
     static let css = """
         :root {
           --text: #1f2328; --muted: #59636e; --rule: #d8dee4; --accent: #1f6feb; --code-bg: #f6f8fa;

@@ -1,0 +1,39 @@
+// The course's timing helper (`millisecondsPerPicture`): how many runs it makes, the mode it runs them in and what
+// it divides by. No wall-clock value is asserted: on a shared machine a duration is not a test.
+
+import Course
+import Engine
+import NN
+import Testing
+
+@Suite("Course: milliseconds per picture")
+struct TimingTests {
+    @Test("runs the forward pass `runs` times, in inference mode and without recording gradients")
+    func runsInInferenceWithoutGradients() {
+        var seen: [(phase: LearningPhase, recording: Bool)] = []
+        let milliseconds = millisecondsPerPicture(Tensor(zeros: [4, 3]), runs: 3) { batch in
+            seen.append((LearningPhase.current, GradientRecording.isEnabled))
+            return batch
+        }
+        #expect(seen.count == 3)
+        #expect(seen.allSatisfy { $0.phase == .inference && !$0.recording })
+        #expect(milliseconds >= 0 && milliseconds.isFinite)
+    }
+
+    @Test("at least one run, even when asked for none")
+    func atLeastOneRun() {
+        var calls = 0
+        let milliseconds = millisecondsPerPicture(Tensor(zeros: [1, 3]), runs: 0) { calls += 1; return $0 }
+        #expect(calls == 1)
+        #expect(milliseconds.isFinite)
+    }
+
+    @Test("the training phase of the caller does not reach the timed pass")
+    func callerPhaseIsOverridden() {
+        var phase: LearningPhase?
+        _ = withLearningPhase(.training) {
+            millisecondsPerPicture(Tensor(zeros: [2, 2]), runs: 1) { phase = LearningPhase.current; return $0 }
+        }
+        #expect(phase == .inference)
+    }
+}
