@@ -56,12 +56,13 @@ extension EfficientNetLite {
 /// machine the clock also counts the time other programs held the cores, and it made the same model look 3x slower
 /// from one figure to the next.
 public func millisecondsPerPicture(_ batch: Tensor, runs: Int = 3, _ forward: (Tensor) -> Tensor) -> Double {
-    let pass = { _ = withLearningPhase(.inference) { withoutGradients { forward(batch) } } }
+    func pass() { _ = withLearningPhase(.inference) { withoutGradients { forward(batch) } } }
     pass()
-    let seconds = (0..<max(runs, 1)).map { _ in
+    var seconds: [Double] = []
+    for _ in 0..<max(runs, 1) {
         let start = processCPUSeconds()
         pass()
-        return processCPUSeconds() - start
+        seconds.append(processCPUSeconds() - start)
     }
     return seconds.min()! * 1000 / Double(max(batch.shape[0], 1))
 }
