@@ -276,8 +276,7 @@ book.section("Three pretrained backbones")
 book.prose("""
     Lite0 has two larger siblings trained the same way on ImageNet: Lite1 (deeper, 240 px) and Lite2 (deeper and \
     wider, 260 px). Each gets the same head on its own features of the \(headline)-per-class pictures, at its own \
-    input size; the cost is CPU milliseconds per picture for a batch of 16, measured on this machine now (CPU time, because \
-    on a busy machine the clock also counts other programs).
+    input size; cost is CPU milliseconds per picture for a batch of 16 here, now (a busy machine inflates the clock).
     """)
 let backbones = book.cell {
     let chosen = balancedSample(labels: trainFeatures.labels, perClass: headline, seed: book.seed + 3)
