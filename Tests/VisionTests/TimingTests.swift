@@ -29,17 +29,15 @@ struct TimingTests {
         #expect(milliseconds.isFinite)
     }
 
-    @Test("counts CPU time, which work advances and sleeping does not")
+    @Test("counts CPU time: it never goes back and work advances it")
     func countsCPUTime() {
+        // Process-wide CPU time: tests running in parallel in this process add to it, so only a lower bound holds.
         let start = processCPUSeconds()
-        usleep(200_000)
-        let slept = processCPUSeconds() - start
         var sum: Float = 0
         let square = Tensor.random(normal: [256, 256], seed: 1)
         for _ in 0..<20 { sum += matmul(square, square).sum().scalar }
-        let worked = processCPUSeconds() - start - slept
-        #expect(slept < 0.1, "sleeping 0.2 s used \(slept) s of CPU")
-        #expect(worked > 0 && sum.isFinite)
+        let worked = processCPUSeconds() - start
+        #expect(worked > 0 && sum.isFinite, "20 products of 256x256 matrices used \(worked) s of CPU")
     }
 
     @Test("the training phase of the caller does not reach the timed pass")
